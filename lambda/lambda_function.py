@@ -1,0 +1,24 @@
+"""AWS Lambda entry point: ``lambda_function.handler``.
+
+The skill is built on the first invocation of each container and reused after that.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from skill.app import default_runtime
+from skill.envelope import InvalidRequest
+
+logging.getLogger("skill").setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Answer one Alexa request; a request that is not ours raises InvalidRequest."""
+    try:
+        return default_runtime().handle(event, context)
+    except InvalidRequest as refusal:
+        logging.getLogger("skill").warning("refused request: %s", refusal)
+        raise

@@ -1,0 +1,57 @@
+"""The skill object, built once per process, and the envelope-in, envelope-out runtime
+that every host (Lambda, the web endpoint, the simulator) calls."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from ask_sdk_core.exceptions import AskSdkException
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from skill.config import Settings
+from skill.dialogue import Dialogues
+from skill.envelope import InvalidRequest, check_envelope
+from skill.handlers import CatchAllExceptionHandler, request_handlers
+from skill.interceptors import ConversationInterceptor, RequestLogInterceptor
+from skill.logs import log_event
+from skill.store import AnswerStore, default_store
+
+
+def build_skill(store: AnswerStore) -> CustomSkill:
+    dialogues = Dialogues(store)
+    builder = SkillBuilder()
+    for handler in request_handlers():
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(CatchAllExceptionHandler(dialogues))
+    builder.add_global_request_interceptor(ConversationInterceptor(dialogues))
+    builder.add_global_response_interceptor(RequestLogInterceptor())
+    return builder.create()
+
+
+class SkillRuntime:
+    """Checks an event, runs the skill on it, and returns the response as plain JSON data."""
+
+    def __init__(self, skill: CustomSkill, settings: Settings) -> None:
+        self.skill = skill
+        self.settings = settings
+
+    def handle(self, event: object, context: Any = None) -> dict[str, Any]:
+        """Raises InvalidRequest (with a short reason) for anything that is not our request."""
+        checked = check_envelope(event, self.settings.skill_id)
+        try:
+            envelope = self.skill.serializer.deserialize(json.dumps(checked), RequestEnvelope)
+        except AskSdkException as error:
+            log_event("invalid_request", reason="envelope does not deserialize")
+            raise InvalidRequest("the request is not a valid Alexa envelope") from error
+        response = self.skill.invoke(request_envelope=envelope, context=context)
+        return self.skill.serializer.serialize(response)
+
+
+@cache
+def default_runtime() -> SkillRuntime:
+    """The bundled store and the environment's settings, built on first use per process."""
+    return SkillRuntime(build_skill(default_store()), Settings.from_environment())

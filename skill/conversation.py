@@ -1,0 +1,110 @@
+"""Conversation state carried between turns in Alexa session attributes.
+
+Session attributes come back to us inside the request, so they are untrusted input:
+anything that is not exactly what we wrote (an unknown answer id, a wrong type) is
+dropped on load instead of crashing or misrouting the turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from skill.store import AnswerStore, Entry
+
+
+class Part(StrEnum):
+    """Which part of an answer was spoken last."""
+
+    ANSWER = "answer"
+    MORE = "more"
+
+
+class Offer(StrEnum):
+    """What a "yes" would accept."""
+
+    MORE = "more"
+    RELATED = "related"
+
+
+@dataclass(frozen=True)
+class Spoken:
+    entry: Entry
+    part: Part
+
+
+@dataclass(frozen=True)
+class Pending:
+    entry: Entry
+    offer: Offer
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """What was said last, what was offered next, and which answers were heard."""
+
+    last: Spoken | None = None
+    pending: Pending | None = None
+    heard: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_attributes(cls, attributes: object, store: AnswerStore) -> ConversationState:
+        if not isinstance(attributes, dict):
+            return cls()
+        return cls(
+            last=_load_spoken(attributes.get("last"), store),
+            pending=_load_pending(attributes.get("pending"), store),
+            heard=tuple(dict.fromkeys(_known_ids(attributes.get("heard"), store))),
+        )
+
+    def to_attributes(self) -> dict[str, Any]:
+        attributes: dict[str, Any] = {"heard": list(self.heard)}
+        if self.last is not None:
+            attributes["last"] = {"id": self.last.entry.id, "part": self.last.part.value}
+        if self.pending is not None:
+            attributes["pending"] = {"id": self.pending.entry.id, "offer": self.pending.offer.value}
+        return attributes
+
+    def after_speaking(self, entry: Entry, part: Part, pending: Pending | None) -> ConversationState:
+        heard = self.heard if entry.id in self.heard else (*self.heard, entry.id)
+        return ConversationState(last=Spoken(entry, part), pending=pending, heard=heard)
+
+    def with_pending(self, pending: Pending | None) -> ConversationState:
+        return ConversationState(last=self.last, pending=pending, heard=self.heard)
+
+
+def _known_ids(value: object, store: AnswerStore) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if store.get(item) is not None]
+
+
+def _entry_and_kind(value: object, store: AnswerStore, key: str) -> tuple[Entry, str] | None:
+    if not isinstance(value, dict):
+        return None
+    entry = store.get(value.get("id"))
+    kind = value.get(key)
+    if entry is None or not isinstance(kind, str):
+        return None
+    return entry, kind
+
+
+def _load_spoken(value: object, store: AnswerStore) -> Spoken | None:
+    found = _entry_and_kind(value, store, "part")
+    if found is None or found[1] not in {part.value for part in Part}:
+        return None
+    entry, part = found[0], Part(found[1])
+    if part is Part.MORE and entry.more is None:
+        return None
+    return Spoken(entry, part)
+
+
+def _load_pending(value: object, store: AnswerStore) -> Pending | None:
+    found = _entry_and_kind(value, store, "offer")
+    if found is None or found[1] not in {offer.value for offer in Offer}:
+        return None
+    entry, offer = found[0], Offer(found[1])
+    if offer is Offer.MORE and entry.more is None:
+        return None
+    return Pending(entry, offer)

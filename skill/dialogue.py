@@ -1,0 +1,192 @@
+"""What the skill says next, given what was asked and the conversation so far.
+
+Pure decisions, no SDK types: each method returns a Turn (the reply and the new
+state), which the handlers render. That keeps every conversational rule in one
+place and testable without building envelopes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from skill.conversation import ConversationState, Offer, Part, Pending
+from skill.phrases import Phrases, join_naturally, phrases_for
+from skill.ranking import QuestionMatcher
+from skill.safety import describes_emergency
+from skill.store import AnswerStore, Entry
+
+SUGGESTION_COUNT = 3
+HELP_EXAMPLE_COUNT = 4
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Speech segments (plain text, spoken with a pause between), reprompt and card.
+
+    A reply without a reprompt closes the session.
+    """
+
+    speech: tuple[str, ...]
+    reprompt: str | None
+    card: Card | None = None
+
+    @property
+    def ends_session(self) -> bool:
+        return self.reprompt is None
+
+
+@dataclass(frozen=True)
+class Turn:
+    reply: Reply
+    state: ConversationState
+    answered: Entry | None = None
+
+
+class Dialogue:
+    """The conversation rules for one store and one locale."""
+
+    def __init__(self, store: AnswerStore, phrases: Phrases, matcher: QuestionMatcher) -> None:
+        self.store = store
+        self.phrases = phrases
+        self.matcher = matcher
+
+    @cached_property
+    def _ask_again(self) -> str:
+        return self.phrases.say("ask_again")
+
+    def welcome(self, state: ConversationState) -> Turn:
+        card = Card(self.phrases.write("skill_name"), self.phrases.write("disclaimer"))
+        reply = Reply((self.phrases.say("welcome"),), self._ask_again, card)
+        return Turn(reply, state.with_pending(None))
+
+    def help(self, state: ConversationState) -> Turn:
+        entries = self.store.entries
+        topics = join_naturally([entry.topic for entry in entries[:HELP_EXAMPLE_COUNT]])
+        card_lines = [f"• {entry.question}" for entry in entries]
+        card = Card(self.phrases.write("help_card_title"), "\n".join(card_lines))
+        speech = self.phrases.say("help", count=str(len(entries)), topics=topics)
+        return Turn(Reply((speech,), self._ask_again, card), state)
+
+    def fallback(self, state: ConversationState) -> Turn:
+        return Turn(Reply((self.phrases.say("fallback"),), self._ask_again), state)
+
+    def unsupported(self, state: ConversationState) -> Turn:
+        return Turn(Reply((self.phrases.say("unsupported"),), self._ask_again), state)
+
+    def error(self, state: ConversationState) -> Turn:
+        return Turn(Reply((self.phrases.say("error"),), self._ask_again), state)
+
+    def goodbye(self, state: ConversationState) -> Turn:
+        return Turn(Reply((self.phrases.say("goodbye"),), None), state.with_pending(None))
+
+    def emergency(self, state: ConversationState) -> Turn:
+        card = Card(self.phrases.write("emergency_card_title"), self.phrases.write("emergency_card"))
+        return Turn(Reply((self.phrases.say("emergency"),), None, card), state.with_pending(None))
+
+    def answer(self, entry: Entry, state: ConversationState) -> Turn:
+        """The core of an answer, then an offer: the rest of it, or a related question."""
+        pending = Pending(entry, Offer.MORE) if entry.more else self._related_offer(entry, state)
+        return self._speak(entry, Part.ANSWER, pending, state)
+
+    def more(self, entry: Entry, state: ConversationState) -> Turn:
+        return self._speak(entry, Part.MORE, self._related_offer(entry, state), state)
+
+    def question(self, query: str, state: ConversationState) -> Turn:
+        """A free-form question: emergencies first, then an answer only when confident."""
+        if describes_emergency(query):
+            return self.emergency(state)
+        decision = self.matcher.decide(query)
+        if decision.answer is not None:
+            return self.answer(decision.answer, state)
+        return self._no_answer(decision.candidates, state)
+
+    def accept(self, state: ConversationState) -> Turn:
+        """ "Yes": take up whatever was offered last."""
+        pending = state.pending
+        if pending is None:
+            return Turn(Reply((self._ask_again,), self._ask_again), state)
+        if pending.offer is Offer.MORE:
+            return self.more(pending.entry, state)
+        return self.answer(pending.entry, state)
+
+    def decline(self, state: ConversationState) -> Turn:
+        declined = self.phrases.say("declined")
+        return Turn(Reply((declined,), self._ask_again), state.with_pending(None))
+
+    def next(self, state: ConversationState) -> Turn:
+        """ "Next": move on to a related question (skipping the rest of this answer)."""
+        if state.last is None:
+            return self.answer(self.store.entries[0], state)
+        offer = self._related_offer(state.last.entry, state)
+        return self.answer(offer.entry, state)
+
+    def repeat(self, state: ConversationState) -> Turn:
+        last = state.last
+        if last is None:
+            nothing = self.phrases.say("nothing_to_repeat")
+            return Turn(Reply((nothing,), self._ask_again), state)
+        reply = self._answer_reply(last.entry, last.part, state.pending)
+        return Turn(reply, state, answered=last.entry)
+
+    def _speak(self, entry: Entry, part: Part, pending: Pending, state: ConversationState) -> Turn:
+        reply = self._answer_reply(entry, part, pending)
+        return Turn(reply, state.after_speaking(entry, part, pending), answered=entry)
+
+    def _answer_reply(self, entry: Entry, part: Part, pending: Pending | None) -> Reply:
+        text = entry.speech if part is Part.ANSWER else entry.more
+        offer = self._offer_text(pending) if pending else self._ask_again
+        return Reply((self.phrases.spoken(text or ""), offer), offer, self._answer_card(entry))
+
+    def _no_answer(self, candidates: tuple[Entry, ...], state: ConversationState) -> Turn:
+        suggestions = list(candidates[:SUGGESTION_COUNT])
+        for entry in self.store.entries:
+            if len(suggestions) >= SUGGESTION_COUNT:
+                break
+            if entry not in suggestions:
+                suggestions.append(entry)
+        pending = Pending(suggestions[0], Offer.RELATED)
+        speech = self.phrases.say(
+            "no_answer",
+            suggestions=join_naturally([entry.topic for entry in suggestions], "or"),
+            first=suggestions[0].topic,
+        )
+        return Turn(Reply((speech,), self._offer_text(pending)), state.with_pending(pending))
+
+    def _related_offer(self, entry: Entry, state: ConversationState) -> Pending:
+        """The first related entry not yet heard in this session (or the first related)."""
+        unheard = [rid for rid in entry.related if rid not in state.heard]
+        chosen = self.store.get((unheard or list(entry.related))[0])
+        assert chosen is not None  # the store validator guarantees related ids exist
+        return Pending(chosen, Offer.RELATED)
+
+    def _offer_text(self, pending: Pending) -> str:
+        if pending.offer is Offer.MORE:
+            return self.phrases.say("offer_more")
+        return self.phrases.say("offer_related", topic=pending.entry.topic)
+
+    def _answer_card(self, entry: Entry) -> Card:
+        text = f"{self.phrases.written(entry.card_text)}\n\n{self.phrases.write('disclaimer')}"
+        return Card(entry.card_title, text)
+
+
+class Dialogues:
+    """One Dialogue per locale over one store; they share one matcher (and its index)."""
+
+    def __init__(self, store: AnswerStore) -> None:
+        self.store = store
+        self._matcher = QuestionMatcher(store)
+        self._by_locale: dict[str, Dialogue] = {}
+
+    def for_locale(self, locale: object) -> Dialogue:
+        phrases = phrases_for(locale)
+        key = phrases.facts.locale
+        if key not in self._by_locale:
+            self._by_locale[key] = Dialogue(self.store, phrases, self._matcher)
+        return self._by_locale[key]

@@ -1,0 +1,229 @@
+"""ASK SDK request handlers: one per kind of request, as in the official samples.
+
+Each handler picks a Dialogue method; the conversation rules live in dialogue.py and
+the rendering (SSML, card, session attributes) happens once, in ``render``.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_slot, is_intent_name, is_request_type
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from skill.conversation import ConversationState
+from skill.dialogue import Dialogue, Dialogues, Turn
+from skill.logs import log_event
+from skill.speech import fit_card, to_ssml
+
+QUESTION_INTENT = "QuestionIntent"
+QUERY_SLOT = "query"
+DIALOGUE, STATE, ANSWERED = "dialogue", "state", "answered"
+
+
+def render(handler_input: HandlerInput, turn: Turn) -> Response:
+    """Turn a reply into the SDK response and save the new state in the session."""
+    builder = handler_input.response_builder
+    reply = turn.reply
+    builder.speak(to_ssml(reply.speech))
+    if reply.reprompt is None:
+        builder.set_should_end_session(True)
+    else:
+        builder.ask(to_ssml([reply.reprompt]))
+    if reply.card is not None:
+        builder.set_card(SimpleCard(*fit_card(reply.card.title, reply.card.text)))
+    handler_input.attributes_manager.session_attributes = turn.state.to_attributes()
+    handler_input.attributes_manager.request_attributes[ANSWERED] = turn.answered
+    return builder.response
+
+
+def dialogue_of(handler_input: HandlerInput) -> Dialogue:
+    return handler_input.attributes_manager.request_attributes[DIALOGUE]
+
+
+def state_of(handler_input: HandlerInput) -> ConversationState:
+    return handler_input.attributes_manager.request_attributes[STATE]
+
+
+class DialogueHandler(AbstractRequestHandler):
+    """Base for handlers whose whole job is choosing the next Turn."""
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        raise NotImplementedError
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.respond(dialogue_of(handler_input), state_of(handler_input), handler_input)
+        return render(handler_input, turn)
+
+
+class LaunchRequestHandler(DialogueHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.welcome(state)
+
+
+class AnswerIntentHandler(DialogueHandler):
+    """Every intent that names one store entry (one intent per answer)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            is_request_type("IntentRequest")(handler_input)
+            and dialogue_of(handler_input).store.for_intent(get_intent_name(handler_input)) is not None
+        )
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        entry = dialogue.store.for_intent(get_intent_name(handler_input))
+        assert entry is not None  # checked in can_handle
+        return dialogue.answer(entry, state)
+
+
+class QuestionIntentHandler(DialogueHandler):
+    """The catch-all: a free-form question in an AMAZON.SearchQuery slot."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(QUESTION_INTENT)(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        slot = get_slot(handler_input, QUERY_SLOT)
+        query = getattr(slot, "value", None)
+        if not isinstance(query, str) or not query.strip():
+            return dialogue.fallback(state)
+        return dialogue.question(query, state)
+
+
+class HelpIntentHandler(DialogueHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.HelpIntent")(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.help(state)
+
+
+class FallbackIntentHandler(DialogueHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.FallbackIntent")(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.fallback(state)
+
+
+class YesIntentHandler(DialogueHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.YesIntent")(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.accept(state)
+
+
+class NoIntentHandler(DialogueHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.NoIntent")(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.decline(state)
+
+
+class NextIntentHandler(DialogueHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.NextIntent")(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.next(state)
+
+
+class RepeatIntentHandler(DialogueHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.RepeatIntent")(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.repeat(state)
+
+
+class StartOverIntentHandler(DialogueHandler):
+    """Start over and navigate home both return to the welcome."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.StartOverIntent")(handler_input) or is_intent_name(
+            "AMAZON.NavigateHomeIntent"
+        )(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.welcome(state)
+
+
+class StopIntentHandler(DialogueHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.StopIntent")(handler_input) or is_intent_name("AMAZON.CancelIntent")(
+            handler_input
+        )
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.goodbye(state)
+
+
+class SessionEndedRequestHandler(AbstractRequestHandler):
+    """Alexa closed the session; it accepts no speech here, only an empty response."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        reason = getattr(request, "reason", None)
+        log_event("session_ended", reason=getattr(reason, "value", reason))
+        return handler_input.response_builder.response
+
+
+class UnsupportedRequestHandler(DialogueHandler):
+    """Last in line: an intent or request type we do not know gets a polite reply."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        return dialogue.unsupported(state)
+
+
+class CatchAllExceptionHandler(AbstractExceptionHandler):
+    """Any failure: log it, apologise, keep the session (and its state) going."""
+
+    def __init__(self, dialogues: Dialogues) -> None:
+        self.dialogues = dialogues
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log_event(
+            "handler_error",
+            error=type(exception).__name__,
+            request_id=getattr(handler_input.request_envelope.request, "request_id", None),
+        )
+        request = handler_input.request_envelope.request
+        dialogue = self.dialogues.for_locale(getattr(request, "locale", None))
+        builder = handler_input.response_builder
+        reply = dialogue.error(ConversationState()).reply
+        builder.speak(to_ssml(reply.speech)).ask(to_ssml([reply.reprompt or ""]))
+        return builder.response
+
+
+def request_handlers() -> list[AbstractRequestHandler]:
+    """In dispatch order: specific handlers first, the polite catch-all last."""
+    return [
+        LaunchRequestHandler(),
+        AnswerIntentHandler(),
+        QuestionIntentHandler(),
+        HelpIntentHandler(),
+        YesIntentHandler(),
+        NoIntentHandler(),
+        NextIntentHandler(),
+        RepeatIntentHandler(),
+        StartOverIntentHandler(),
+        StopIntentHandler(),
+        FallbackIntentHandler(),
+        SessionEndedRequestHandler(),
+        UnsupportedRequestHandler(),
+    ]

@@ -1,0 +1,93 @@
+"""What the skill says, per locale: prompt copy from data files, with locale facts filled in.
+
+The copy lives in ``data/prompts.json`` and the per-locale facts (the emergency number)
+in ``data/locales.json``, so wording changes never touch the handlers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from skill.store import DATA_DIR
+
+
+@dataclass(frozen=True)
+class LocaleFacts:
+    locale: str
+    emergency_number: str
+    emergency_number_spoken: str
+
+
+@cache
+def _locales_document() -> dict[str, Any]:
+    with (DATA_DIR / "locales.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@cache
+def _prompts() -> dict[str, str]:
+    with (DATA_DIR / "prompts.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def supported_locales() -> tuple[str, ...]:
+    return tuple(_locales_document()["locales"])
+
+
+def default_locale() -> str:
+    return str(_locales_document()["default"])
+
+
+def locale_facts(locale: object) -> LocaleFacts:
+    """Facts for the request's locale; an unknown or missing locale gets the default's."""
+    document = _locales_document()
+    known = document["locales"]
+    chosen = locale if isinstance(locale, str) and locale in known else document["default"]
+    return LocaleFacts(locale=chosen, **known[chosen])
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Prompt copy for one locale, in a spoken form and a written (card) form."""
+
+    facts: LocaleFacts
+
+    def say(self, key: str, **values: str) -> str:
+        """A prompt for the ear: the emergency number in its spoken form."""
+        return self._fill(key, self.facts.emergency_number_spoken, values)
+
+    def write(self, key: str, **values: str) -> str:
+        """A prompt for a card: the emergency number as it is written."""
+        return self._fill(key, self.facts.emergency_number, values)
+
+    @staticmethod
+    def _fill(key: str, emergency_number: str, values: dict[str, str]) -> str:
+        prompts = _prompts()
+        return prompts[key].format(
+            emergency_number=emergency_number,
+            example=prompts["example"],
+            skill_name=prompts["skill_name"],
+            **values,
+        )
+
+    def spoken(self, store_text: str) -> str:
+        """Store text (which may hold ``{emergency_number}``) for the ear."""
+        return store_text.replace("{emergency_number}", self.facts.emergency_number_spoken)
+
+    def written(self, store_text: str) -> str:
+        return store_text.replace("{emergency_number}", self.facts.emergency_number)
+
+
+@cache
+def phrases_for(locale: object) -> Phrases:
+    return Phrases(locale_facts(locale))
+
+
+def join_naturally(items: list[str], conjunction: str = "and") -> str:
+    """ "a", "a and b", "a, b, and c": a list as it is spoken."""
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return ", ".join(items[:-1]) + f", {conjunction} " + items[-1]

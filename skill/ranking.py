@@ -1,0 +1,156 @@
+"""Matching a free-form spoken question against the store, and knowing when not to.
+
+A wrong health answer is worse than none, so the score that decides is *coverage*:
+the share of the query's information (IDF-weighted content words) that one entry's
+phrasings explain. Words the store has never seen weigh the most, so "what causes
+kidney stones" explains almost nothing and gets no answer, while "knots between my
+shoulder blades" is explained entirely by one entry.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+from skill.safety import normalize
+from skill.store import DATA_DIR, AnswerStore, Entry
+
+# Coverage an entry must reach before the skill answers with it, and the lead it must
+# have over the runner-up; both chosen on tests/data/paraphrases.tsv.
+ANSWER_THRESHOLD = 0.7
+MIN_LEAD = 0.1
+
+
+def stem(word: str) -> str:
+    """A deliberately small stemmer: both sides of a match use it, so it need only agree."""
+    for suffix, replacement, min_length in (
+        ("ies", "y", 5),
+        ("ing", "", 6),
+        ("ed", "", 5),
+        ("es", "", 5),
+        ("s", "", 4),
+    ):
+        if word.endswith(suffix) and len(word) >= min_length and not word.endswith("ss"):
+            word = word[: len(word) - len(suffix)] + replacement
+            break
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+
+
+@cache
+def _vocabulary() -> tuple[frozenset[str], dict[str, str]]:
+    """Stopwords, and synonyms keyed by stem, from data/vocabulary.json."""
+    with (DATA_DIR / "vocabulary.json").open(encoding="utf-8") as handle:
+        document = json.load(handle)
+    synonyms = {stem(word): stem(canonical) for word, canonical in document["synonyms"].items()}
+    return frozenset(document["stopwords"]), synonyms
+
+
+def terms(text: str) -> frozenset[str]:
+    """The content words of a text, stemmed, synonyms folded together."""
+    stopwords, synonyms = _vocabulary()
+    stems = (stem(word) for word in normalize(text).split() if word not in stopwords)
+    return frozenset(synonyms.get(word, word) for word in stems)
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    coverage: float
+    phrase_similarity: float
+
+    @property
+    def score(self) -> float:
+        return self.coverage + self.phrase_similarity
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the catch-all should do: answer with ``answer``, or say it is unsure."""
+
+    answer: Entry | None
+    candidates: tuple[Entry, ...]
+
+
+def _phrasings(entry: Entry) -> Iterable[str]:
+    yield entry.question
+    yield entry.topic
+    yield from entry.samples
+    yield from entry.keywords
+
+
+@dataclass(frozen=True)
+class _Index:
+    phrase_terms: list[list[frozenset[str]]]
+    postings: dict[str, list[int]]
+    idf: dict[str, float]
+    unknown_idf: float
+
+    @classmethod
+    def build(cls, entries: tuple[Entry, ...]) -> _Index:
+        phrase_terms: list[list[frozenset[str]]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(entries):
+            phrases = [found for found in map(terms, _phrasings(entry)) if found]
+            phrase_terms.append(phrases)
+            for term in frozenset().union(*phrases):
+                postings[term].append(index)
+        count = len(entries)
+        idf = {term: math.log((count + 1) / len(ids)) + 1.0 for term, ids in postings.items()}
+        return cls(phrase_terms, dict(postings), idf, math.log(count + 1) + 1.0)
+
+
+class QuestionMatcher:
+    """An inverted index over every phrasing of every entry, built once per store."""
+
+    def __init__(self, store: AnswerStore) -> None:
+        self._entries = store.entries
+
+    @cached_property
+    def _index(self) -> _Index:
+        """Built on the first free-form question, not when the skill starts."""
+        return _Index.build(self._entries)
+
+    def idf(self, term: str) -> float:
+        return self._index.idf.get(term, self._index.unknown_idf)
+
+    def _phrase_similarity(self, query: frozenset[str], index: int) -> float:
+        """Best cosine (IDF-weighted, binary terms) between the query and one phrasing."""
+        query_norm = math.sqrt(sum(self.idf(term) ** 2 for term in query))
+        best = 0.0
+        for phrase in self._index.phrase_terms[index]:
+            shared = sum(self.idf(term) ** 2 for term in query & phrase)
+            if shared:
+                phrase_norm = math.sqrt(sum(self.idf(term) ** 2 for term in phrase))
+                best = max(best, shared / (query_norm * phrase_norm))
+        return best
+
+    def rank(self, query: str, limit: int = 3) -> list[Match]:
+        """Entries that share any content word with the query, best first."""
+        query_terms = terms(query)
+        if not query_terms:
+            return []
+        total = sum(self.idf(term) for term in query_terms)
+        explained: dict[int, float] = defaultdict(float)
+        for term in query_terms:
+            for index in self._index.postings.get(term, ()):
+                explained[index] += self.idf(term)
+        matches = [
+            Match(self._entries[index], weight / total, self._phrase_similarity(query_terms, index))
+            for index, weight in explained.items()
+        ]
+        matches.sort(key=lambda match: (match.score, match.coverage), reverse=True)
+        return matches[:limit]
+
+    def decide(self, query: str) -> Decision:
+        """Answer only when one entry explains the query and clearly beats the next."""
+        ranked = self.rank(query, limit=3)
+        candidates = tuple(match.entry for match in ranked)
+        if not ranked or ranked[0].coverage < ANSWER_THRESHOLD:
+            return Decision(None, candidates)
+        if len(ranked) > 1 and ranked[0].score - ranked[1].score < MIN_LEAD:
+            return Decision(None, candidates)
+        return Decision(ranked[0].entry, candidates)

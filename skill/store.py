@@ -1,0 +1,180 @@
+"""The curated answer store: loaded from a bundled JSON file and validated on load.
+
+Health content must never reach a device half-formed, so every rule an entry must
+follow is checked here and a broken store fails with the entry id and field named.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_STORE_PATH = DATA_DIR / "answers.json"
+
+MAX_SPOKEN_WORDS = 80
+MAX_CARD_CHARS = 7000  # Alexa allows 8000 for title + text; leave room for the disclaimer.
+MIN_SAMPLES = 20
+PLACEHOLDERS = frozenset({"emergency_number"})
+
+_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")
+_PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
+_TEXT_FIELDS = ("topic", "question", "speech", "card_title", "card_text")
+_LIST_FIELDS = ("keywords", "samples", "related")
+
+
+class StoreError(ValueError):
+    """The answer store breaks a rule; the message names the entry and the field."""
+
+    def __init__(self, entry_id: str, field: str, problem: str) -> None:
+        super().__init__(f"answer store entry {entry_id!r}, field {field!r}: {problem}")
+        self.entry_id = entry_id
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One curated question and its answer, written for the ear and for the card."""
+
+    id: str
+    topic: str
+    question: str
+    keywords: tuple[str, ...]
+    samples: tuple[str, ...]
+    speech: str
+    more: str | None
+    card_title: str
+    card_text: str
+    related: tuple[str, ...]
+
+    @property
+    def intent_name(self) -> str:
+        """The answer's intent in the interaction model, e.g. ``NeckIntent``."""
+        return "".join(part.capitalize() for part in self.id.split("_")) + "Intent"
+
+
+class AnswerStore:
+    """All entries, in store order, with look-ups by id and by intent name."""
+
+    def __init__(self, entries: tuple[Entry, ...]) -> None:
+        self.entries = entries
+        self._by_id = {entry.id: entry for entry in entries}
+        self._by_intent = {entry.intent_name: entry for entry in entries}
+
+    def get(self, entry_id: object) -> Entry | None:
+        """The entry with this id, or None (ids may come from untrusted session data)."""
+        return self._by_id.get(entry_id) if isinstance(entry_id, str) else None
+
+    def for_intent(self, intent_name: str) -> Entry | None:
+        return self._by_intent.get(intent_name)
+
+    @property
+    def intent_names(self) -> frozenset[str]:
+        return frozenset(self._by_intent)
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _require_text(raw: dict[str, Any], entry_id: str, field: str) -> str:
+    value = raw.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise StoreError(entry_id, field, "is missing or not a non-empty string")
+    for name in _PLACEHOLDER_PATTERN.findall(value):
+        if name not in PLACEHOLDERS:
+            raise StoreError(entry_id, field, f"unknown placeholder {{{name}}}")
+    return value.strip()
+
+
+def _require_list(raw: dict[str, Any], entry_id: str, field: str) -> tuple[str, ...]:
+    value = raw.get(field)
+    if not isinstance(value, list) or not value:
+        raise StoreError(entry_id, field, "is missing or not a non-empty list")
+    items = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise StoreError(entry_id, field, f"holds a non-string or empty item: {item!r}")
+        items.append(item.strip())
+    if len(set(items)) != len(items):
+        raise StoreError(entry_id, field, "holds the same item twice")
+    return tuple(items)
+
+
+def _check_spoken_length(entry_id: str, field: str, text: str) -> None:
+    words = _word_count(text)
+    if words > MAX_SPOKEN_WORDS:
+        raise StoreError(entry_id, field, f"has {words} words; spoken text is kept to {MAX_SPOKEN_WORDS}")
+
+
+def parse_entry(raw: object, position: int) -> Entry:
+    """Build one entry, checking each field on its own."""
+    if not isinstance(raw, dict):
+        raise StoreError(f"#{position}", "entry", "is not an object")
+    entry_id = raw.get("id")
+    if not isinstance(entry_id, str) or not _ID_PATTERN.match(entry_id):
+        raise StoreError(f"#{position}", "id", "must be lowercase letters, digits and _")
+    text = {field: _require_text(raw, entry_id, field) for field in _TEXT_FIELDS}
+    lists = {field: _require_list(raw, entry_id, field) for field in _LIST_FIELDS}
+    more = _require_text(raw, entry_id, "more") if "more" in raw else None
+    _check_spoken_length(entry_id, "speech", text["speech"])
+    if more is not None:
+        _check_spoken_length(entry_id, "more", more)
+    if len(text["card_title"]) + len(text["card_text"]) > MAX_CARD_CHARS:
+        raise StoreError(entry_id, "card_text", f"title and text exceed {MAX_CARD_CHARS} characters")
+    if len(lists["samples"]) < MIN_SAMPLES:
+        raise StoreError(
+            entry_id, "samples", f"has {len(lists['samples'])}; at least {MIN_SAMPLES} are needed"
+        )
+    for sample in lists["samples"]:
+        if not _SAMPLE_PATTERN.match(sample):
+            raise StoreError(entry_id, "samples", f"{sample!r} may hold only letters, spaces, ' and .")
+    if entry_id in lists["related"]:
+        raise StoreError(entry_id, "related", "an entry cannot be related to itself")
+    return Entry(id=entry_id, more=more, **text, **lists)
+
+
+def _check_store(entries: list[Entry]) -> None:
+    """Rules that span entries: unique ids, related ids that exist, no shared samples."""
+    seen_ids: set[str] = set()
+    for entry in entries:
+        if entry.id in seen_ids:
+            raise StoreError(entry.id, "id", "is used by more than one entry")
+        seen_ids.add(entry.id)
+    owner_of_sample: dict[str, str] = {}
+    for entry in entries:
+        for related_id in entry.related:
+            if related_id not in seen_ids:
+                raise StoreError(entry.id, "related", f"names {related_id!r}, which does not exist")
+        for sample in entry.samples:
+            folded = " ".join(sample.lower().split())
+            other = owner_of_sample.setdefault(folded, entry.id)
+            if other != entry.id:
+                raise StoreError(entry.id, "samples", f"{sample!r} is also a sample of {other!r}")
+
+
+def parse_store(document: object) -> AnswerStore:
+    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+        raise StoreError("(store)", "entries", "the store must be an object with an 'entries' list")
+    entries = [parse_entry(raw, position) for position, raw in enumerate(document["entries"])]
+    if not entries:
+        raise StoreError("(store)", "entries", "the store has no entries")
+    _check_store(entries)
+    return AnswerStore(entries=tuple(entries))
+
+
+def load_store(path: Path = DEFAULT_STORE_PATH) -> AnswerStore:
+    """Read and validate a store file; any rule it breaks raises StoreError."""
+    with path.open(encoding="utf-8") as handle:
+        return parse_store(json.load(handle))
+
+
+@cache
+def default_store() -> AnswerStore:
+    """The bundled store, read once per process (once per Lambda container)."""
+    return load_store()

@@ -1,0 +1,81 @@
+"""Shared fixtures: the real Lambda handler, local Alexa sessions, and readers for responses."""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from skill.app import default_runtime
+from skill.envelopes import LocalSession, intent_request
+from skill.lambda_entry import load_lambda_handler
+from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS, ssml_to_text
+from skill.store import AnswerStore, default_store
+
+MAX_RESPONSE_BYTES = 24 * 1024
+
+
+def require_tool(available: bool, what: str) -> None:
+    """Skip when a tool is missing on a user's machine; fail under CI (REQUIRE_ALL_TOOLS=1)."""
+    if available:
+        return
+    if os.environ.get("REQUIRE_ALL_TOOLS") == "1":
+        pytest.fail(f"{what} is required here (REQUIRE_ALL_TOOLS=1)")
+    pytest.skip(f"{what} is not available on this machine")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test builds the skill from its own environment (SKILL_ID may differ)."""
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    default_runtime.cache_clear()
+    yield
+    default_runtime.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def handler() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    return load_lambda_handler()
+
+
+@pytest.fixture
+def session(handler) -> LocalSession:
+    return LocalSession(handler)
+
+
+@pytest.fixture(scope="session")
+def store() -> AnswerStore:
+    return default_store()
+
+
+def speech_of(received: dict[str, Any]) -> str:
+    return ssml_to_text(received["response"]["outputSpeech"]["ssml"])
+
+
+def reprompt_of(received: dict[str, Any]) -> str:
+    return ssml_to_text(received["response"]["reprompt"]["outputSpeech"]["ssml"])
+
+
+def ask(session: LocalSession, intent: str, **slots: str) -> dict[str, Any]:
+    return session.send(intent_request(intent, slots or None))[1]
+
+
+def check_response_limits(received: dict[str, Any]) -> None:
+    """Valid SSML within Alexa's limits, a card within its limit, 24 KB in all."""
+    import json
+
+    response = received["response"]
+    for output in (response.get("outputSpeech"), (response.get("reprompt") or {}).get("outputSpeech")):
+        if output:
+            ssml = output["ssml"]
+            assert len(ssml) <= MAX_SSML_CHARS
+            root = ElementTree.fromstring(ssml)
+            assert root.tag == "speak"
+            assert {element.tag for element in root.iter()} <= {"speak", "break"}
+    card = response.get("card")
+    if card:
+        assert len(card["title"]) + len(card["content"]) <= MAX_CARD_CHARS
+    assert len(json.dumps(received).encode("utf-8")) <= MAX_RESPONSE_BYTES

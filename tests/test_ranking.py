@@ -1,0 +1,69 @@
+"""The catch-all's ranking on a paraphrase set written apart from the model's samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skill.ranking import QuestionMatcher, stem, terms
+
+PARAPHRASES = Path(__file__).parent / "data" / "paraphrases.tsv"
+
+
+def _paraphrases() -> list[tuple[str, str]]:
+    rows = []
+    for line in PARAPHRASES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            query, expected = line.split("\t")
+            rows.append((query, expected))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def matcher(store) -> QuestionMatcher:
+    return QuestionMatcher(store)
+
+
+def test_the_paraphrase_set_covers_every_answer_and_unrelated_questions(store):
+    expected = [answer for _, answer in _paraphrases()]
+    for entry in store.entries:
+        assert expected.count(entry.id) >= 4, entry.id
+    assert expected.count("none") >= 10
+
+
+def test_no_paraphrase_gets_a_wrong_answer(matcher):
+    wrong = []
+    for query, expected in _paraphrases():
+        answer = matcher.decide(query).answer
+        if answer is not None and answer.id != expected:
+            wrong.append((query, expected, answer.id))
+    assert wrong == []
+
+
+def test_most_paraphrases_are_answered(matcher):
+    rows = [(query, expected) for query, expected in _paraphrases() if expected != "none"]
+    answered = sum(
+        1 for query, expected in rows if (found := matcher.decide(query).answer) and found.id == expected
+    )
+    assert answered / len(rows) >= 0.9
+
+
+def test_an_ambiguous_question_is_not_guessed(matcher):
+    decision = matcher.decide("trigger points in the upper back")
+    assert decision.answer is None
+    assert {entry.id for entry in decision.candidates[:2]} == {
+        "causes_upper_back",
+        "upper_back_trigger_points",
+    }
+
+
+def test_stopwords_only_and_empty_queries_match_nothing(matcher):
+    assert matcher.decide("what is it").answer is None
+    assert matcher.decide("").candidates == ()
+
+
+def test_words_and_their_forms_meet_on_one_stem():
+    assert stem("causes") == stem("cause")
+    assert stem("easing") == stem("eases") == stem("ease")
+    assert terms("Aching knots!") == terms("hurt knot")

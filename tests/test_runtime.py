@@ -1,0 +1,76 @@
+"""What reaches the skill at all: the skill id is enforced and malformed envelopes are refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skill.envelope import InvalidRequest
+from skill.envelopes import envelope, launch_request
+from tests.conftest import speech_of
+
+OUR_SKILL = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_configured_skill_id_is_answered(handler, monkeypatch):
+    monkeypatch.setenv("SKILL_ID", OUR_SKILL)
+    received = handler(envelope(launch_request(), skill_id=OUR_SKILL), None)
+    assert speech_of(received).startswith("Welcome")
+
+
+def test_another_skills_request_is_refused(handler, monkeypatch):
+    monkeypatch.setenv("SKILL_ID", OUR_SKILL)
+    with pytest.raises(InvalidRequest, match="another skill"):
+        handler(envelope(launch_request(), skill_id="amzn1.ask.skill.someone-else"), None)
+
+
+def test_without_skill_id_any_application_is_answered(handler):
+    received = handler(envelope(launch_request(), skill_id="amzn1.ask.skill.anything"), None)
+    assert speech_of(received).startswith("Welcome")
+
+
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        ("not json", "JSON object"),
+        ([], "JSON object"),
+        ({}, "version"),
+        ({"version": "1.0"}, "request"),
+        ({"version": "1.0", "request": {"type": "LaunchRequest"}}, "requestId"),
+        ({"version": "1.0", "request": {"type": 5, "requestId": "r"}}, "request.type"),
+        ({"version": "1.0", "request": {"type": "LaunchRequest", "requestId": "r"}}, "application id"),
+        (
+            {"version": "1.0", "session": "x", "request": {"type": "LaunchRequest", "requestId": "r"}},
+            "session",
+        ),
+    ],
+)
+def test_malformed_envelopes_get_a_clean_error(handler, event, reason):
+    with pytest.raises(InvalidRequest, match=reason):
+        handler(event, None)
+
+
+def test_an_envelope_of_wrong_types_gets_a_clean_error(handler):
+    event = envelope(launch_request())
+    event["request"]["timestamp"] = {"not": "a timestamp"}
+    with pytest.raises(InvalidRequest, match="not a valid Alexa envelope"):
+        handler(event, None)
+
+
+def test_the_demo_runs_end_to_end():
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Alexa: Welcome to Trigger Point Guide" in result.stdout
+    assert "Please call 9 1 1" in result.stdout
+    assert "Traceback" not in result.stderr
