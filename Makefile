@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint model clean
+.PHONY: demo chat test lint model clean
 
 $(INSTALLED): requirements-dev.txt lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ $(INSTALLED): requirements-dev.txt lambda/requirements.txt
 
 demo: $(INSTALLED)
 	$(BIN)/python -m skill demo
+
+chat: $(INSTALLED)
+	$(BIN)/python -m skill chat
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from skill.conversation import ConversationState, Offer, Part, Pending
 from skill.phrases import Phrases, join_naturally, phrases_for
-from skill.ranking import QuestionMatcher
+from skill.ranking import TermIndex, question_matcher
 from skill.safety import describes_emergency
 from skill.store import AnswerStore, Entry
 
@@ -52,7 +52,7 @@ class Turn:
 class Dialogue:
     """The conversation rules for one store and one locale."""
 
-    def __init__(self, store: AnswerStore, phrases: Phrases, matcher: QuestionMatcher) -> None:
+    def __init__(self, store: AnswerStore, phrases: Phrases, matcher: TermIndex[Entry]) -> None:
         self.store = store
         self.phrases = phrases
         self.matcher = matcher
@@ -181,7 +181,7 @@ class Dialogues:
 
     def __init__(self, store: AnswerStore) -> None:
         self.store = store
-        self._matcher = QuestionMatcher(store)
+        self._matcher = question_matcher(store)
         self._by_locale: dict[str, Dialogue] = {}
 
     def for_locale(self, locale: object) -> Dialogue:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Generic, TypeVar
 
 from skill.safety import normalize
 from skill.store import DATA_DIR, AnswerStore, Entry
@@ -23,6 +24,8 @@ from skill.store import DATA_DIR, AnswerStore, Entry
 # have over the runner-up; both chosen on tests/data/paraphrases.tsv.
 ANSWER_THRESHOLD = 0.7
 MIN_LEAD = 0.1
+
+Label = TypeVar("Label")
 
 
 def stem(word: str) -> str:
@@ -56,9 +59,18 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(synonyms.get(word, word) for word in stems)
 
 
+def all_terms(text: str) -> frozenset[str]:
+    """Every word of a text, stemmed and folded: for indexes whose IDF weighs common words."""
+    _, synonyms = _vocabulary()
+    return frozenset(synonyms.get(stem(word), stem(word)) for word in normalize(text).split())
+
+
+Tokenizer = Callable[[str], frozenset[str]]
+
+
 @dataclass(frozen=True)
-class Match:
-    entry: Entry
+class Match(Generic[Label]):
+    label: Label
     coverage: float
     phrase_similarity: float
 
@@ -68,18 +80,11 @@ class Match:
 
 
 @dataclass(frozen=True)
-class Decision:
-    """What the catch-all should do: answer with ``answer``, or say it is unsure."""
+class Decision(Generic[Label]):
+    """Answer with ``answer``, or (None) say it is unsure and offer ``candidates``."""
 
-    answer: Entry | None
-    candidates: tuple[Entry, ...]
-
-
-def _phrasings(entry: Entry) -> Iterable[str]:
-    yield entry.question
-    yield entry.topic
-    yield from entry.samples
-    yield from entry.keywords
+    answer: Label | None
+    candidates: tuple[Label, ...]
 
 
 @dataclass(frozen=True)
@@ -90,29 +95,30 @@ class _Index:
     unknown_idf: float
 
     @classmethod
-    def build(cls, entries: tuple[Entry, ...]) -> _Index:
+    def build(cls, phrasings: Sequence[Sequence[str]], tokenize: Tokenizer) -> _Index:
         phrase_terms: list[list[frozenset[str]]] = []
         postings: dict[str, list[int]] = defaultdict(list)
-        for index, entry in enumerate(entries):
-            phrases = [found for found in map(terms, _phrasings(entry)) if found]
+        for index, texts in enumerate(phrasings):
+            phrases = [found for found in map(tokenize, texts) if found]
             phrase_terms.append(phrases)
             for term in frozenset().union(*phrases):
                 postings[term].append(index)
-        count = len(entries)
+        count = len(phrasings)
         idf = {term: math.log((count + 1) / len(ids)) + 1.0 for term, ids in postings.items()}
         return cls(phrase_terms, dict(postings), idf, math.log(count + 1) + 1.0)
 
 
-class QuestionMatcher:
-    """An inverted index over every phrasing of every entry, built once per store."""
+class TermIndex(Generic[Label]):
+    """An inverted index over labelled groups of phrasings (an entry's, or an intent's)."""
 
-    def __init__(self, store: AnswerStore) -> None:
-        self._entries = store.entries
+    def __init__(self, labelled: Sequence[tuple[Label, Sequence[str]]], tokenize: Tokenizer = terms) -> None:
+        self._labelled = labelled
+        self._tokenize = tokenize
 
     @cached_property
     def _index(self) -> _Index:
-        """Built on the first free-form question, not when the skill starts."""
-        return _Index.build(self._entries)
+        """Built on first use, not when the skill starts."""
+        return _Index.build([phrasings for _, phrasings in self._labelled], self._tokenize)
 
     def idf(self, term: str) -> float:
         return self._index.idf.get(term, self._index.unknown_idf)
@@ -128,9 +134,9 @@ class QuestionMatcher:
                 best = max(best, shared / (query_norm * phrase_norm))
         return best
 
-    def rank(self, query: str, limit: int = 3) -> list[Match]:
-        """Entries that share any content word with the query, best first."""
-        query_terms = terms(query)
+    def rank(self, query: str, limit: int = 3) -> list[Match[Label]]:
+        """Labels whose phrasings share any content word with the query, best first."""
+        query_terms = self._tokenize(query)
         if not query_terms:
             return []
         total = sum(self.idf(term) for term in query_terms)
@@ -139,18 +145,29 @@ class QuestionMatcher:
             for index in self._index.postings.get(term, ()):
                 explained[index] += self.idf(term)
         matches = [
-            Match(self._entries[index], weight / total, self._phrase_similarity(query_terms, index))
+            Match(self._labelled[index][0], weight / total, self._phrase_similarity(query_terms, index))
             for index, weight in explained.items()
         ]
         matches.sort(key=lambda match: (match.score, match.coverage), reverse=True)
         return matches[:limit]
 
-    def decide(self, query: str) -> Decision:
-        """Answer only when one entry explains the query and clearly beats the next."""
+    def decide(
+        self, query: str, threshold: float = ANSWER_THRESHOLD, lead: float = MIN_LEAD
+    ) -> Decision[Label]:
+        """A label only when it explains the query and clearly beats the next one."""
         ranked = self.rank(query, limit=3)
-        candidates = tuple(match.entry for match in ranked)
-        if not ranked or ranked[0].coverage < ANSWER_THRESHOLD:
+        candidates = tuple(match.label for match in ranked)
+        if not ranked or ranked[0].coverage < threshold:
             return Decision(None, candidates)
-        if len(ranked) > 1 and ranked[0].score - ranked[1].score < MIN_LEAD:
+        if len(ranked) > 1 and ranked[0].score - ranked[1].score < lead:
             return Decision(None, candidates)
-        return Decision(ranked[0].entry, candidates)
+        return Decision(ranked[0].label, candidates)
+
+
+def _phrasings(entry: Entry) -> list[str]:
+    return [entry.question, entry.topic, *entry.samples, *entry.keywords]
+
+
+def question_matcher(store: AnswerStore) -> TermIndex[Entry]:
+    """The catch-all's index: every entry's question, topic, samples and keywords."""
+    return TermIndex([(entry, _phrasings(entry)) for entry in store.entries])

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from skill.app import default_runtime
-from skill.envelopes import LocalSession, intent_request
-from skill.lambda_entry import load_lambda_handler
+from skill.dev.envelopes import LocalSession, intent_request
+from skill.dev.lambda_entry import load_lambda_handler
 from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS, ssml_to_text
 from skill.store import AnswerStore, default_store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.envelopes import envelope, intent_request, launch_request, session_ended_request
+from skill.dev.envelopes import envelope, intent_request, launch_request, session_ended_request
 from tests.conftest import ask, check_response_limits, reprompt_of, speech_of
 
 UNRELATED = [

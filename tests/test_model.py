@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from skill.model import MODEL_DIR, build_model, drifted_models, load_template, model_path, write_models
+from skill.dev.model import MODEL_DIR, build_model, drifted_models, load_template, model_path, write_models
 from skill.phrases import supported_locales
 from skill.store import DEFAULT_STORE_PATH, parse_store
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.ranking import QuestionMatcher, stem, terms
+from skill.ranking import TermIndex, question_matcher, stem, terms
 
 PARAPHRASES = Path(__file__).parent / "data" / "paraphrases.tsv"
 
@@ -21,8 +21,8 @@ def _paraphrases() -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def matcher(store) -> QuestionMatcher:
-    return QuestionMatcher(store)
+def matcher(store) -> TermIndex:
+    return question_matcher(store)
 
 
 def test_the_paraphrase_set_covers_every_answer_and_unrelated_questions(store):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from skill.dev.envelopes import envelope, launch_request
 from skill.envelope import InvalidRequest
-from skill.envelopes import envelope, launch_request
 from tests.conftest import speech_of
 
 OUR_SKILL = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"

@@ -35,7 +35,13 @@ def intent_request(name: str, slots: dict[str, str] | None = None, locale: str =
             "name": name,
             "confirmationStatus": "NONE",
             "slots": {
-                slot: {"name": slot, "value": value, "confirmationStatus": "NONE"}
+                slot: {
+                    "name": slot,
+                    "value": value,
+                    "confirmationStatus": "NONE",
+                    "source": "USER",
+                    "slotValue": {"type": "Simple", "value": value},
+                }
                 for slot, value in (slots or {}).items()
             },
         },

@@ -7,9 +7,9 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from skill.envelopes import Handler
+from skill.dev.envelopes import Handler
 
-LAMBDA_FILE = Path(__file__).resolve().parent.parent / "lambda" / "lambda_function.py"
+LAMBDA_FILE = Path(__file__).resolve().parents[2] / "lambda" / "lambda_function.py"
 
 
 def load_lambda_module(path: Path = LAMBDA_FILE) -> ModuleType:

@@ -14,7 +14,7 @@ from typing import Any
 from skill.phrases import supported_locales
 from skill.store import DATA_DIR, AnswerStore
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
+MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 TEMPLATE_PATH = DATA_DIR / "model_template.json"
 
 

@@ -1,0 +1,1 @@
+"""Developer tooling (simulator, model generator, linters, demo): never shipped to Lambda."""

@@ -1,0 +1,164 @@
+"""Project commands: ``python -m skill <command> --help``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from skill.dev.envelopes import LOCAL_SKILL_ID
+from skill.envelope import InvalidRequest
+from skill.phrases import default_locale, supported_locales
+from skill.store import StoreError, default_store
+
+if TYPE_CHECKING:
+    from skill.dev.simulator import Simulator
+
+DEMO_SCRIPT = Path(__file__).parent / "data" / "demo_conversation.txt"
+
+
+def _simulator(args: argparse.Namespace) -> Simulator:
+    from skill.dev.lambda_entry import load_lambda_handler
+    from skill.dev.simulator import Simulator
+
+    return Simulator(load_lambda_handler(), args.locale, args.skill_id)
+
+
+def _print_lines(lines: Iterable[str]) -> None:
+    sys.stdout.write("".join(f"{line}\n" for line in lines))
+    sys.stdout.flush()
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from skill.dev.simulator import describe_exchange
+
+    _print_lines(describe_exchange(_simulator(args).one_shot(args.utterance), args.json))
+    return 0
+
+
+def _converse(args: argparse.Namespace, lines: Iterable[str], restart: bool) -> int:
+    """Play utterances in one session; ``restart`` opens a new one when the skill ends it."""
+    from skill.dev.simulator import describe_exchange, read_utterances
+
+    simulator = _simulator(args)
+    for utterance in read_utterances(lines):
+        exchange = simulator.say(utterance)
+        _print_lines([*describe_exchange(exchange, args.json), ""])
+        if exchange.session_ended and not restart:
+            break
+    return 0
+
+
+def _typed_lines() -> Iterator[str]:
+    """Lines from a person at a terminal (with a prompt) or from a pipe."""
+    if not sys.stdin.isatty():
+        yield from sys.stdin
+        return
+    print('Say something to the skill ("open trigger point guide", a question, help, stop).')
+    while True:
+        try:
+            yield input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            return
+
+
+def _chat(args: argparse.Namespace) -> int:
+    return _converse(args, _typed_lines(), restart=False)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    return _converse(args, DEMO_SCRIPT.read_text(encoding="utf-8").splitlines(), restart=True)
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from skill.dev.lambda_entry import load_lambda_handler
+    from skill.dev.simulator import coverage_report, measure_coverage, read_coverage_file
+
+    intent_of = {entry.id: entry.intent_name for entry in default_store().entries}
+    pairs = read_coverage_file(args.file)
+    rows = measure_coverage(load_lambda_handler(), pairs, args.locale, args.skill_id, intent_of)
+    _print_lines(coverage_report(rows))
+    return 0
+
+
+def _model(args: argparse.Namespace) -> int:
+    from skill.dev.model import drifted_models, write_models
+
+    store = default_store()
+    if args.check:
+        drifted = drifted_models(store)
+        for path in drifted:
+            print(f"{path}: differs from the answer store; run: python -m skill model", file=sys.stderr)
+        return 1 if drifted else 0
+    for path in write_models(store):
+        print(f"wrote {path}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    print(f"answer store OK: {len(default_store().entries)} entries")
+    return 0
+
+
+def _add_device_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--locale",
+        default=default_locale(),
+        choices=supported_locales(),
+        help="the model and locale to use (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--skill-id",
+        default=os.environ.get("SKILL_ID") or LOCAL_SKILL_ID,
+        help="application id sent in requests (default: $SKILL_ID, else a local id)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the raw request and response envelopes")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m skill", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="one utterance, one answer (a new session)")
+    ask.add_argument("utterance", help='e.g. "what causes upper back trigger points"')
+    _add_device_options(ask)
+    ask.set_defaults(run=_ask)
+
+    chat = commands.add_parser("chat", help="an interactive session; reads piped input too")
+    _add_device_options(chat)
+    chat.set_defaults(run=_chat)
+
+    demo = commands.add_parser("demo", help="a scripted conversation through the simulator")
+    _add_device_options(demo)
+    demo.set_defaults(run=_demo)
+
+    coverage = commands.add_parser("coverage", help="how a file of utterance<TAB>intent pairs resolves")
+    coverage.add_argument("file", type=Path)
+    _add_device_options(coverage)
+    coverage.set_defaults(run=_coverage)
+
+    model = commands.add_parser("model", help="generate interaction_model/*.json from the store")
+    model.add_argument("--check", action="store_true", help="only report files that drifted")
+    model.set_defaults(run=_model)
+
+    validate = commands.add_parser("validate", help="load and validate the answer store")
+    validate.set_defaults(run=_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except InvalidRequest as refusal:
+        print(f"the skill refused the request: {refusal}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
