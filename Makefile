@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo chat test lint model clean
+# The Lambda runtime's Python (3.13) for `sam build`; pyenv's copy when its shim is not selected.
+PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || \
+	ls -d "$$(pyenv root 2>/dev/null)"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
+LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
+
+.PHONY: demo chat test lint generate clean build-SkillFunction
 
 $(INSTALLED): requirements-dev.txt lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +30,21 @@ lint: $(INSTALLED)
 test: lint
 	$(BIN)/python -m pytest
 
-model: $(INSTALLED)
+# Regenerate everything derived from the answer store: models, events, skill.json.
+generate: $(INSTALLED)
 	$(BIN)/python -m skill model
+	$(BIN)/python -m skill events
+	$(BIN)/python -m skill package
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Called by `sam build` (BuildMethod: makefile) with ARTIFACTS_DIR set: the entry point, the
+# skill package without its developer tools, and the runtime dependencies for arm64.
+build-SkillFunction:
+	test -n "$(PYTHON_LAMBDA)" || { echo "python3.13 is needed to build the Lambda artifact" >&2; exit 1; }
+	"$(PYTHON_LAMBDA)" -m pip install --quiet --disable-pip-version-check $(LAMBDA_PLATFORM) \
+		--target "$(ARTIFACTS_DIR)" -r lambda/requirements.txt
+	cp lambda/lambda_function.py "$(ARTIFACTS_DIR)/"
+	tar -c --exclude='skill/dev' --exclude='__pycache__' --exclude='skill/__main__.py' skill \
+		| tar -x -C "$(ARTIFACTS_DIR)"

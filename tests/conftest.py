@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
+import subprocess
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -25,6 +28,18 @@ def require_tool(available: bool, what: str) -> None:
     if os.environ.get("REQUIRE_ALL_TOOLS") == "1":
         pytest.fail(f"{what} is required here (REQUIRE_ALL_TOOLS=1)")
     pytest.skip(f"{what} is not available on this machine")
+
+
+def lambda_python() -> str | None:
+    """A working python3.13 (the Lambda runtime's version): on PATH, else pyenv's copy."""
+    candidates = [
+        shutil.which("python3.13"),
+        *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.13*/bin/python3.13"))),
+    ]
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "--version"], capture_output=True, check=False).returncode == 0:
+            return candidate
+    return None
 
 
 @pytest.fixture(autouse=True)

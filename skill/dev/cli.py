@@ -98,6 +98,47 @@ def _model(args: argparse.Namespace) -> int:
     return 0
 
 
+def _events(args: argparse.Namespace) -> int:
+    from skill.dev.events import EVENTS_DIR, drifted_events, write_events
+
+    if args.check:
+        drifted = drifted_events(default_store())
+        for name in drifted:
+            print(f"{EVENTS_DIR / name}: out of date; run: python -m skill events", file=sys.stderr)
+        return 1 if drifted else 0
+    print(f"wrote {len(write_events(default_store()))} files to {EVENTS_DIR}")
+    return 0
+
+
+def _package(args: argparse.Namespace) -> int:
+    from skill.dev.package import manifest_drifted, manifest_path, write_package
+
+    if args.check:
+        if manifest_drifted():
+            print(f"{manifest_path()}: out of date; run: python -m skill package", file=sys.stderr)
+            return 1
+        return 0
+    for path in write_package():
+        print(f"wrote {path}")
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from skill.dev.lint import lint_files
+    from skill.dev.model import MODEL_DIR
+    from skill.dev.package import manifest_path
+
+    models = args.models or sorted(MODEL_DIR.glob("*.json"))
+    manifest = None if args.no_manifest else manifest_path()
+    findings = lint_files(models, manifest)
+    for finding in findings:
+        print(finding)
+    print(
+        f"{len(findings)} findings in {len(models)} models" + ("" if manifest is None else " and skill.json")
+    )
+    return 1 if findings else 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     print(f"answer store OK: {len(default_store().entries)} entries")
     return 0
@@ -143,6 +184,19 @@ def build_parser() -> argparse.ArgumentParser:
     model = commands.add_parser("model", help="generate interaction_model/*.json from the store")
     model.add_argument("--check", action="store_true", help="only report files that drifted")
     model.set_defaults(run=_model)
+
+    events = commands.add_parser("events", help="generate events/*.json for sam local invoke")
+    events.add_argument("--check", action="store_true", help="only report files that drifted")
+    events.set_defaults(run=_events)
+
+    package = commands.add_parser("package", help="write skill-package/ for the ASK CLI (ask deploy)")
+    package.add_argument("--check", action="store_true", help="only report whether skill.json drifted")
+    package.set_defaults(run=_package)
+
+    lint = commands.add_parser("lint", help="check interaction models and skill.json against Alexa's rules")
+    lint.add_argument("models", nargs="*", type=Path, help="model files (default: interaction_model/*.json)")
+    lint.add_argument("--no-manifest", action="store_true", help="skip skill.json's example phrases")
+    lint.set_defaults(run=_lint)
 
     validate = commands.add_parser("validate", help="load and validate the answer store")
     validate.set_defaults(run=_validate)

@@ -1,0 +1,182 @@
+"""Checks the declared models and the manifest against the rules Alexa's model build
+enforces or certification rejects, so a mistake is found here, not after ``ask deploy``.
+Each finding names the file, the intent and the utterance."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REQUIRED_BUILTINS = (
+    "AMAZON.CancelIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.FallbackIntent",
+)
+# Launch and connecting words Alexa reserves, and words an invocation name may not use.
+LAUNCH_WORDS = frozenset(
+    (
+        "ask",
+        "begin",
+        "can",
+        "launch",
+        "load",
+        "open",
+        "play",
+        "resume",
+        "run",
+        "start",
+        "talk",
+        "tell",
+        "use",
+        "enable",
+    )
+)
+CONNECTING_WORDS = frozenset(
+    ("about", "and", "by", "for", "from", "if", "in", "that", "to", "using", "whether", "with")
+)
+FORBIDDEN_WORDS = frozenset(("alexa", "amazon", "echo", "skill", "app", "computer"))
+SEARCH_QUERY = "AMAZON.SearchQuery"
+
+_INVOCATION_CHARS = re.compile(r"^[a-z][a-z.' ]*[a-z.]$")
+_SAMPLE_WORD = re.compile(r"^(?:[^\W\d_]+(?:'[^\W\d_]+)*|(?:[^\W\d_]\.)+|\{[A-Za-z_]\w*\})$")
+_SLOT_REFERENCE = re.compile(r"\{([^{}]*)\}")
+_MAX_SAMPLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    intent: str
+    utterance: str
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.intent}" if self.intent else self.file
+        said = f' "{self.utterance}"' if self.utterance else ""
+        return f"{where}{said}: {self.problem}"
+
+
+def fold(utterance: str) -> str:
+    return " ".join(utterance.lower().split())
+
+
+def _invocation_findings(file: str, name: str) -> Iterator[Finding]:
+    def finding(problem: str) -> Finding:
+        return Finding(file, "invocationName", name, problem)
+
+    if not _INVOCATION_CHARS.match(name):
+        yield finding("use lowercase letters and spaces only (periods for initialisms, apostrophes)")
+    words = name.split()
+    if len(words) < 2:
+        yield finding("use at least two words")
+    if words and (words[0] in LAUNCH_WORDS or words[-1] in LAUNCH_WORDS):
+        yield finding("must not begin or end with a launch word (ask, open, start...)")
+    if words and (words[0] in CONNECTING_WORDS or words[-1] in CONNECTING_WORDS):
+        yield finding("must not begin or end with a connecting word (to, from, about...)")
+    for word in sorted(FORBIDDEN_WORDS & set(words)):
+        yield finding(f'must not contain "{word}"')
+    if not 2 <= len(name) <= 50:
+        yield finding("must be 2 to 50 characters long")
+
+
+def _sample_findings(file: str, intent: dict[str, Any]) -> Iterator[Finding]:
+    name = intent.get("name", "?")
+    slots = {slot.get("name"): slot.get("type") for slot in intent.get("slots", [])}
+    seen: set[str] = set()
+    for sample in intent.get("samples", []):
+
+        def finding(problem: str, sample: str = sample) -> Finding:
+            return Finding(file, name, sample, problem)
+
+        folded = fold(sample)
+        if folded in seen:
+            yield finding("appears twice in this intent")
+        seen.add(folded)
+        if len(sample) > _MAX_SAMPLE_CHARS:
+            yield finding(f"longer than {_MAX_SAMPLE_CHARS} characters")
+        bad_words = [word for word in sample.split() if not _SAMPLE_WORD.match(word)]
+        if bad_words:
+            yield finding(f"only letters, spaces, apostrophes and initialisms allowed: {' '.join(bad_words)}")
+        referenced = _SLOT_REFERENCE.findall(sample)
+        for slot in referenced:
+            if slot not in slots:
+                yield finding(f"refers to an undeclared slot {{{slot}}}")
+        if any(slots.get(slot) == SEARCH_QUERY for slot in referenced):
+            if len(referenced) > 1:
+                yield finding("an AMAZON.SearchQuery slot cannot share a sample with another slot")
+            if not _SLOT_REFERENCE.sub("", sample).strip():
+                yield finding("an AMAZON.SearchQuery slot needs a carrier phrase around it")
+
+
+def lint_model(file: str, model: dict[str, Any]) -> list[Finding]:
+    language = model.get("interactionModel", {}).get("languageModel", {})
+    findings = list(_invocation_findings(file, language.get("invocationName", "")))
+    intents = language.get("intents", [])
+    names = {intent.get("name") for intent in intents}
+    findings += [
+        Finding(file, name, "", "required built-in intent is missing")
+        for name in REQUIRED_BUILTINS
+        if name not in names
+    ]
+    owner: dict[str, str] = {}
+    for intent in intents:
+        findings += _sample_findings(file, intent)
+        for sample in intent.get("samples", []):
+            other = owner.setdefault(fold(sample), intent.get("name", "?"))
+            if other != intent.get("name"):
+                findings.append(Finding(file, intent.get("name", "?"), sample, f"also a sample of {other}"))
+    return findings
+
+
+def _sample_matchers(model: dict[str, Any]) -> list[re.Pattern[str]]:
+    matchers = []
+    for intent in model["interactionModel"]["languageModel"]["intents"]:
+        for sample in intent.get("samples", []):
+            parts = _SLOT_REFERENCE.split(fold(sample))
+            regex = "".join(".+" if index % 2 else re.escape(part) for index, part in enumerate(parts))
+            matchers.append(re.compile(f"^{regex}$"))
+    return matchers
+
+
+def lint_example_phrases(
+    file: str, manifest: dict[str, Any], models: dict[str, dict[str, Any]]
+) -> list[Finding]:
+    """Each example phrase must invoke the skill and, after the invocation, match a sample."""
+    findings = []
+    locales = manifest["manifest"]["publishingInformation"]["locales"]
+    for locale, info in locales.items():
+        model = models.get(locale)
+        if model is None:
+            findings.append(Finding(file, locale, "", "no interaction model for this locale"))
+            continue
+        invocation = model["interactionModel"]["languageModel"]["invocationName"]
+        matchers = _sample_matchers(model)
+        for phrase in info.get("examplePhrases", []):
+            spoken = fold(re.sub(r"[^\w\s']", " ", phrase))
+            launch = re.match(
+                rf"^alexa (open|launch|start|ask|tell) {re.escape(invocation)}( (.*))?$", spoken
+            )
+            if launch is None:
+                findings.append(Finding(file, locale, phrase, f'must start "Alexa, open/ask {invocation}"'))
+            elif launch.group(3) and not any(m.match(launch.group(3)) for m in matchers):
+                findings.append(Finding(file, locale, phrase, "does not match any sample utterance"))
+    return findings
+
+
+def lint_files(model_files: Iterable[Path], manifest_file: Path | None) -> list[Finding]:
+    findings: list[Finding] = []
+    models: dict[str, dict[str, Any]] = {}
+    for path in model_files:
+        model = json.loads(path.read_text(encoding="utf-8"))
+        models[path.stem] = model
+        findings += lint_model(str(path), model)
+    if manifest_file is not None:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        findings += lint_example_phrases(str(manifest_file), manifest, models)
+    return findings

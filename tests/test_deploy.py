@@ -1,0 +1,265 @@
+"""Deployable with AWS SAM and the ASK CLI: the template, the built artifact, the events,
+the skill package and the model linter."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from samcli.yamlhelper import yaml_parse
+
+from skill.dev.events import EVENTS_DIR, drifted_events, write_events
+from skill.dev.lint import lint_files, lint_model
+from skill.dev.model import MODEL_DIR, model_path
+from skill.dev.package import manifest_drifted, manifest_path, write_package
+from skill.phrases import supported_locales
+from tests.conftest import lambda_python, require_tool, speech_of
+
+ROOT = Path(__file__).resolve().parents[1]
+SAM = Path(sys.executable).parent / "sam"
+AMAZON_DISCLAIMER = (
+    "This tool does not provide medical advice, and is for informational and educational purposes only, "
+    "and is not a substitute for professional medical advice, treatment or diagnosis. Call your doctor to "
+    "receive medical advice. If you think you may have a medical emergency, please dial your local "
+    "emergency response phone number."
+)
+
+
+def _sam(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    require_tool(SAM.exists(), "the AWS SAM CLI (aws-sam-cli)")
+    env = {**os.environ, "SAM_CLI_TELEMETRY": "0", "HOME": str(home), "AWS_DEFAULT_REGION": "us-east-1"}
+    return subprocess.run(
+        [str(SAM), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    return yaml_parse((ROOT / "template.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_function_is_locked_to_the_skill_and_inside_alexas_timeout(template):
+    function = template["Resources"]["SkillFunction"]
+    properties = function["Properties"]
+    assert function["Type"] == "AWS::Serverless::Function"
+    assert properties["Runtime"] == "python3.13"
+    assert properties["Architectures"] == ["arm64"]
+    assert properties["Handler"] == "lambda_function.handler"
+    assert properties["Timeout"] < 8
+    assert 128 <= properties["MemorySize"] <= 1024
+    event = properties["Events"]["AlexaSkillEvent"]
+    assert event == {"Type": "AlexaSkill", "Properties": {"SkillId": {"Ref": "SkillId"}}}
+    assert properties["Environment"]["Variables"]["SKILL_ID"] == {"Ref": "SkillId"}
+    assert properties["LoggingConfig"]["LogGroup"] == {"Ref": "SkillLogGroup"}
+    log_group = template["Resources"]["SkillLogGroup"]
+    assert log_group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    assert template["Outputs"]["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
+    assert "SkillId" in template["Parameters"]
+
+
+def test_sam_validate_lint_passes_offline(tmp_path):
+    result = _sam("validate", "--lint", "--region", "us-east-1", home=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is a valid SAM Template" in result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def artifact(tmp_path_factory) -> Path:
+    require_tool(lambda_python() is not None, "python3.13 (the Lambda runtime's Python) for sam build")
+    build_dir = tmp_path_factory.mktemp("sam-build")
+    result = _sam("build", "--build-dir", str(build_dir), home=tmp_path_factory.mktemp("home"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return build_dir / "SkillFunction"
+
+
+def test_the_artifact_holds_only_what_runs(artifact):
+    assert (artifact / "lambda_function.py").is_file()
+    assert (artifact / "skill" / "data" / "answers.json").is_file()
+    assert (artifact / "ask_sdk_core").is_dir()
+    assert not (artifact / "skill" / "dev").exists()
+    assert not (artifact / "skill" / "__main__.py").exists()
+    for absent in ("tests", "interaction_model", "events", "pytest", "_pytest", "ruff", "samcli", ".venv"):
+        assert not (artifact / absent).exists(), absent
+
+
+def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact, handler):
+    """Stands in for `sam local invoke` (no Docker engine here): a fresh, isolated python3.13
+    imports only the artifact and runs every file in events/ through its handler."""
+    runner = textwrap.dedent(
+        """
+        import json, pathlib, sys
+        sys.path.insert(0, sys.argv[1])
+        import lambda_function
+        assert lambda_function.__file__.startswith(sys.argv[1])
+        results = {}
+        for path in sorted(pathlib.Path(sys.argv[2]).glob("*.json")):
+            results[path.name] = lambda_function.handler(json.loads(path.read_text()), None)
+        print(json.dumps({"python": sys.version_info[:2], "results": results}))
+        """
+    )
+    completed = subprocess.run(
+        [lambda_python(), "-I", "-S", "-c", runner, str(artifact), str(EVENTS_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert completed.returncode == 0, completed.stderr
+    output = json.loads(completed.stdout)
+    assert output["python"] == [3, 13]
+    results = output["results"]
+    assert sorted(results) == sorted(path.name for path in EVENTS_DIR.glob("*.json"))
+    for name, received in results.items():
+        local = handler(json.loads((EVENTS_DIR / name).read_text()), None)
+        assert received["response"] == local["response"], name
+        assert received.get("sessionAttributes") == local.get("sessionAttributes"), name
+    assert speech_of(results["launch.json"]).startswith("Welcome to Trigger Point Guide")
+    assert speech_of(results["answer-neck.json"]).startswith(
+        "Trigger points can occur in the back of the neck"
+    )
+    assert speech_of(results["question-emergency.json"]).startswith("Please call 9 1 1")
+    assert speech_of(results["question-unanswered.json"]).startswith("Sorry, I don't have an answer")
+    assert results["session-ended.json"]["response"] == {}
+
+
+def test_events_cover_every_answer_and_request_kind(store):
+    names = {path.name for path in EVENTS_DIR.glob("*.json")}
+    assert {"launch.json", "help.json", "stop.json", "session-ended.json", "question-answered.json"} <= names
+    assert len([name for name in names if name.startswith("answer-")]) == len(store.entries)
+
+
+def test_committed_events_match_the_store(store, tmp_path):
+    assert drifted_events(store) == []
+    write_events(store, tmp_path)
+    (tmp_path / "launch.json").write_text("{}")
+    (tmp_path / "stale.json").write_text("{}")
+    assert drifted_events(store, tmp_path) == ["launch.json", "stale.json"]
+
+
+def test_the_manifest_is_generated_and_complete(tmp_path):
+    assert not manifest_drifted()
+    manifest = json.loads(manifest_path().read_text(encoding="utf-8"))["manifest"]
+    publishing = manifest["publishingInformation"]
+    assert (
+        set(publishing["locales"])
+        == set(supported_locales())
+        == {"en-US", "en-GB", "en-CA", "en-AU", "en-IN"}
+    )
+    for info in publishing["locales"].values():
+        assert AMAZON_DISCLAIMER in info["description"]
+        assert info["name"] and info["summary"] and info["keywords"] and len(info["examplePhrases"]) == 3
+    assert publishing["category"] == "HEALTH_AND_FITNESS"
+    privacy = manifest["privacyAndCompliance"]
+    assert privacy["usesPersonalInfo"] is False and privacy["isChildDirected"] is False
+    assert privacy["allowsPurchases"] is False and privacy["containsAds"] is False
+    assert "REPLACE-WITH-SkillFunctionArn" in manifest["apis"]["custom"]["endpoint"]["uri"]
+    written = write_package(tmp_path)
+    assert (tmp_path / "interactionModels" / "custom" / "en-GB.json").read_text() == model_path(
+        "en-GB"
+    ).read_text()
+    assert len(written) == 1 + len(supported_locales())
+    resources = json.loads((ROOT / "ask-resources.json").read_text())
+    assert resources["profiles"]["default"]["skillMetadata"]["src"] == "./skill-package"
+
+
+def test_every_committed_model_and_the_manifest_lint_clean():
+    assert lint_files(sorted(MODEL_DIR.glob("*.json")), manifest_path()) == []
+
+
+def _model(invocation: str, intents: list[dict]) -> dict:
+    return {"interactionModel": {"languageModel": {"invocationName": invocation, "intents": intents}}}
+
+
+BUILTINS = [
+    {"name": name, "samples": []}
+    for name in (
+        "AMAZON.CancelIntent",
+        "AMAZON.HelpIntent",
+        "AMAZON.StopIntent",
+        "AMAZON.NavigateHomeIntent",
+        "AMAZON.FallbackIntent",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("invocation", "problem"),
+    [
+        ("Trigger Point Guide", "lowercase"),
+        ("guide", "two words"),
+        ("ask trigger points", "launch word"),
+        ("trigger points for", "connecting word"),
+        ("trigger point skill", '"skill"'),
+        ("alexa back guide", '"alexa"'),
+    ],
+)
+def test_invocation_name_rules(invocation, problem):
+    findings = lint_model("m.json", _model(invocation, BUILTINS))
+    assert any(problem in finding.problem and finding.intent == "invocationName" for finding in findings)
+
+
+@pytest.mark.parametrize(
+    ("samples", "slots", "problem"),
+    [
+        (["what is 3 plus 4"], [], "only letters"),
+        (["what is this?"], [], "only letters"),
+        (["tell me about {topic}"], [], "undeclared slot {topic}"),
+        (["{query}"], [{"name": "query", "type": "AMAZON.SearchQuery"}], "carrier phrase"),
+        (
+            ["find {query} near {city}"],
+            [{"name": "query", "type": "AMAZON.SearchQuery"}, {"name": "city", "type": "AMAZON.City"}],
+            "another slot",
+        ),
+        (["go", "Go "], [], "appears twice"),
+    ],
+)
+def test_sample_rules_name_intent_and_utterance(samples, slots, problem):
+    intent = {"name": "BadIntent", "slots": slots, "samples": samples}
+    findings = lint_model("m.json", _model("back guide", [*BUILTINS, intent]))
+    matching = [finding for finding in findings if problem in finding.problem]
+    assert matching and matching[0].intent == "BadIntent" and matching[0].utterance in samples
+    assert str(matching[0]).startswith("m.json: BadIntent")
+
+
+def test_shared_utterances_and_missing_builtins_are_found():
+    intents = [
+        {"name": "AIntent", "samples": ["hello there"]},
+        {"name": "BIntent", "samples": ["Hello  there"]},
+    ]
+    findings = lint_model("m.json", _model("back guide", intents))
+    assert any(f.intent == "BIntent" and "also a sample of AIntent" in f.problem for f in findings)
+    assert any(f.intent == "AMAZON.FallbackIntent" and "missing" in f.problem for f in findings)
+
+
+def test_example_phrases_must_match_the_model(tmp_path):
+    manifest = json.loads(manifest_path().read_text())
+    phrases = manifest["manifest"]["publishingInformation"]["locales"]["en-US"]["examplePhrases"]
+    phrases[1] = "Alexa, ask trigger point guide how do I juggle"
+    phrases[2] = "Open trigger point guide"
+    bad = tmp_path / "skill.json"
+    bad.write_text(json.dumps(manifest))
+    findings = lint_files([model_path("en-US")], bad)
+    problems = {(f.intent, f.utterance): f.problem for f in findings}
+    assert "does not match" in problems[("en-US", "Alexa, ask trigger point guide how do I juggle")]
+    assert "must start" in problems[("en-US", "Open trigger point guide")]
+
+
+def test_the_lint_command_exits_non_zero_on_findings(tmp_path):
+    bad = tmp_path / "en-US.json"
+    bad.write_text(json.dumps(_model("guide", BUILTINS)))
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "lint", str(bad), "--no-manifest"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f'{bad}: invocationName "guide": use at least two words' in result.stdout
