@@ -5,14 +5,14 @@ The skill is built on the first invocation of each container and reused after th
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
 from skill.app import default_runtime
 from skill.envelope import InvalidRequest
+from skill.logs import configure_logging, log_event
 
-logging.getLogger("skill").setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -20,5 +20,5 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         return default_runtime().handle(event, context)
     except InvalidRequest as refusal:
-        logging.getLogger("skill").warning("refused request: %s", refusal)
+        log_event("request_refused", reason=str(refusal))
         raise

@@ -44,7 +44,7 @@ class SkillRuntime:
         checked = check_envelope(event, self.settings.skill_id)
         try:
             envelope = self.skill.serializer.deserialize(json.dumps(checked), RequestEnvelope)
-        except AskSdkException as error:
+        except (AskSdkException, ValueError, TypeError, AttributeError, OverflowError) as error:
             log_event("invalid_request", reason="envelope does not deserialize")
             raise InvalidRequest("the request is not a valid Alexa envelope") from error
         response = self.skill.invoke(request_envelope=envelope, context=context)

@@ -7,12 +7,12 @@ place and testable without building envelopes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from skill.conversation import ConversationState, Offer, Part, Pending
 from skill.phrases import Phrases, join_naturally, phrases_for
-from skill.ranking import TermIndex, question_matcher
+from skill.ranking import Decision, TermIndex, question_matcher
 from skill.safety import describes_emergency
 from skill.store import AnswerStore, Entry
 
@@ -44,9 +44,12 @@ class Reply:
 
 @dataclass(frozen=True)
 class Turn:
+    """A reply, the state after it, and what happened (for the logs)."""
+
     reply: Reply
     state: ConversationState
     answered: Entry | None = None
+    decision: Decision[Entry] | None = None  # the catch-all's, when it ranked the store
 
 
 class Dialogue:
@@ -104,8 +107,8 @@ class Dialogue:
             return self.emergency(state)
         decision = self.matcher.decide(query)
         if decision.answer is not None:
-            return self.answer(decision.answer, state)
-        return self._no_answer(decision.candidates, state)
+            return replace(self.answer(decision.answer, state), decision=decision)
+        return replace(self._no_answer(decision.candidates, state), decision=decision)
 
     def accept(self, state: ConversationState) -> Turn:
         """ "Yes": take up whatever was offered last."""
@@ -185,7 +188,7 @@ class Dialogues:
         self._by_locale: dict[str, Dialogue] = {}
 
     def for_locale(self, locale: object) -> Dialogue:
-        phrases = phrases_for(locale)
+        phrases = phrases_for(locale if isinstance(locale, str) else None)
         key = phrases.facts.locale
         if key not in self._by_locale:
             self._by_locale[key] = Dialogue(self.store, phrases, self._matcher)

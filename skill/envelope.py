@@ -32,7 +32,7 @@ def application_id(event: dict[str, Any]) -> str | None:
 
 
 def check_envelope(event: object, skill_id: str | None) -> dict[str, Any]:
-    """Return the event if it is an Alexa request envelope meant for ``skill_id``.
+    """Return the event (state it cannot read dropped) if it is an envelope meant for ``skill_id``.
 
     ``skill_id`` None (no SKILL_ID configured) accepts any application id, for
     local development only; a deployment always sets it.
@@ -45,11 +45,15 @@ def check_envelope(event: object, skill_id: str | None) -> dict[str, Any]:
     for key in ("type", "requestId"):
         if not isinstance(request.get(key), str) or not request[key]:
             raise InvalidRequest(f"request.{key} must be a non-empty string")
-    if "session" in event and not isinstance(event["session"], dict):
+    session = event.get("session")
+    if session is not None and not isinstance(session, dict):
         raise InvalidRequest("session must be an object")
     sent_for = application_id(event)
     if sent_for is None:
         raise InvalidRequest("the request names no application id")
     if skill_id and sent_for != skill_id:
         raise InvalidRequest("the request is for another skill")
+    if session is not None and not isinstance(session.get("attributes", {}), dict | None):
+        # Unreadable conversation state is dropped (a fresh conversation), not a refusal.
+        return {**event, "session": {**session, "attributes": {}}}
     return event

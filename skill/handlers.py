@@ -6,6 +6,8 @@ the rendering (SSML, card, session attributes) happens once, in ``render``.
 
 from __future__ import annotations
 
+import logging
+
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_slot, is_intent_name, is_request_type
@@ -15,11 +17,12 @@ from ask_sdk_model.ui import SimpleCard
 from skill.conversation import ConversationState
 from skill.dialogue import Dialogue, Dialogues, Turn
 from skill.logs import log_event
+from skill.request_context import ANSWERED, dialogue_of, request_summary, state_of
 from skill.speech import fit_card, to_ssml
 
 QUESTION_INTENT = "QuestionIntent"
 QUERY_SLOT = "query"
-DIALOGUE, STATE, ANSWERED = "dialogue", "state", "answered"
+MAX_LOGGED_QUERY = 500
 
 
 def render(handler_input: HandlerInput, turn: Turn) -> Response:
@@ -36,14 +39,6 @@ def render(handler_input: HandlerInput, turn: Turn) -> Response:
     handler_input.attributes_manager.session_attributes = turn.state.to_attributes()
     handler_input.attributes_manager.request_attributes[ANSWERED] = turn.answered
     return builder.response
-
-
-def dialogue_of(handler_input: HandlerInput) -> Dialogue:
-    return handler_input.attributes_manager.request_attributes[DIALOGUE]
-
-
-def state_of(handler_input: HandlerInput) -> ConversationState:
-    return handler_input.attributes_manager.request_attributes[STATE]
 
 
 class DialogueHandler(AbstractRequestHandler):
@@ -91,7 +86,16 @@ class QuestionIntentHandler(DialogueHandler):
         query = getattr(slot, "value", None)
         if not isinstance(query, str) or not query.strip():
             return dialogue.fallback(state)
-        return dialogue.question(query, state)
+        turn = dialogue.question(query, state)
+        if turn.decision is not None and turn.decision.answer is None:
+            # What people ask that the store cannot answer, for the store's owners.
+            log_event(
+                "unanswered_query",
+                query=query[:MAX_LOGGED_QUERY],
+                locale=dialogue.phrases.facts.locale,
+                best_score=turn.decision.best_score,
+            )
+        return turn
 
 
 class HelpIntentHandler(DialogueHandler):
@@ -198,14 +202,12 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log_event(
-            "handler_error",
-            error=type(exception).__name__,
-            request_id=getattr(handler_input.request_envelope.request, "request_id", None),
+            "request", level=logging.ERROR, **request_summary(handler_input), error=type(exception).__name__
         )
         request = handler_input.request_envelope.request
         dialogue = self.dialogues.for_locale(getattr(request, "locale", None))
-        builder = handler_input.response_builder
         reply = dialogue.error(ConversationState()).reply
+        builder = handler_input.response_builder
         builder.speak(to_ssml(reply.speech)).ask(to_ssml([reply.reprompt or ""]))
         return builder.response
 

@@ -6,14 +6,12 @@ import time
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model import Response
 
 from skill.conversation import ConversationState
 from skill.dialogue import Dialogues
-from skill.handlers import ANSWERED, DIALOGUE, STATE
 from skill.logs import log_event
-
-_STARTED = "started"
+from skill.request_context import DIALOGUE, STARTED, STATE, request_summary
 
 
 class ConversationInterceptor(AbstractRequestInterceptor):
@@ -24,7 +22,7 @@ class ConversationInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         attributes = handler_input.attributes_manager.request_attributes
-        attributes[_STARTED] = time.perf_counter()
+        attributes[STARTED] = time.perf_counter()
         attributes[DIALOGUE] = self.dialogues.for_locale(
             getattr(handler_input.request_envelope.request, "locale", None)
         )
@@ -34,18 +32,7 @@ class ConversationInterceptor(AbstractRequestInterceptor):
 
 
 class RequestLogInterceptor(AbstractResponseInterceptor):
-    """One log line per request: ids and outcome only, never user or device data."""
+    """One log line per answered request (the exception handler logs the others)."""
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
-        request = handler_input.request_envelope.request
-        attributes = handler_input.attributes_manager.request_attributes
-        answered = attributes.get(ANSWERED)
-        started = attributes.get(_STARTED)
-        log_event(
-            "request",
-            request_id=request.request_id,
-            request_type=request.object_type,
-            intent=request.intent.name if isinstance(request, IntentRequest) else None,
-            answer=answered.id if answered is not None else "unanswered",
-            latency_ms=round((time.perf_counter() - started) * 1000, 2) if started else None,
-        )
+        log_event("request", **request_summary(handler_input))

@@ -85,6 +85,7 @@ class Decision(Generic[Label]):
 
     answer: Label | None
     candidates: tuple[Label, ...]
+    best_score: float = 0.0  # the top candidate's coverage
 
 
 @dataclass(frozen=True)
@@ -156,12 +157,13 @@ class TermIndex(Generic[Label]):
     ) -> Decision[Label]:
         """A label only when it explains the query and clearly beats the next one."""
         ranked = self.rank(query, limit=3)
+        if not ranked:
+            return Decision(None, ())
         candidates = tuple(match.label for match in ranked)
-        if not ranked or ranked[0].coverage < threshold:
-            return Decision(None, candidates)
-        if len(ranked) > 1 and ranked[0].score - ranked[1].score < lead:
-            return Decision(None, candidates)
-        return Decision(ranked[0].label, candidates)
+        best = round(ranked[0].coverage, 3)
+        if best < threshold or (len(ranked) > 1 and ranked[0].score - ranked[1].score < lead):
+            return Decision(None, candidates, best)
+        return Decision(ranked[0].label, candidates, best)
 
 
 def _phrasings(entry: Entry) -> list[str]:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from skill.app import default_runtime
 from skill.dev.envelopes import LocalSession, intent_request
@@ -19,6 +20,11 @@ from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS, ssml_to_text
 from skill.store import AnswerStore, default_store
 
 MAX_RESPONSE_BYTES = 24 * 1024
+
+# CI runs the full property-based budget; a developer's run stays quick.
+settings.register_profile("ci", max_examples=2000)
+settings.register_profile("dev", max_examples=150)
+settings.load_profile("ci" if os.environ.get("REQUIRE_ALL_TOOLS") == "1" else "dev")
 
 
 def require_tool(available: bool, what: str) -> None:

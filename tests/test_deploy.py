@@ -99,22 +99,25 @@ def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact,
         results = {}
         for path in sorted(pathlib.Path(sys.argv[2]).glob("*.json")):
             results[path.name] = lambda_function.handler(json.loads(path.read_text()), None)
-        print(json.dumps({"python": sys.version_info[:2], "results": results}))
+        output = {"python": sys.version_info[:2], "results": results}
+        pathlib.Path(sys.argv[3]).write_text(json.dumps(output))
         """
     )
+    result_file = artifact.parent / "results.json"
+    command = [lambda_python(), "-I", "-S", "-c", runner, str(artifact), str(EVENTS_DIR), str(result_file)]
     completed = subprocess.run(
-        [lambda_python(), "-I", "-S", "-c", runner, str(artifact), str(EVENTS_DIR)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin"},
+        command, capture_output=True, text=True, timeout=120, check=False, env={"PATH": "/usr/bin:/bin"}
     )
     assert completed.returncode == 0, completed.stderr
-    output = json.loads(completed.stdout)
+    log_lines = [json.loads(line) for line in completed.stdout.splitlines()]  # every log line is JSON
+    event_files = sorted(EVENTS_DIR.glob("*.json"))
+    assert [line["request_id"] for line in log_lines if line["event"] == "request"] == [
+        json.loads(path.read_text())["request"]["requestId"] for path in event_files
+    ]
+    output = json.loads(result_file.read_text())
     assert output["python"] == [3, 13]
     results = output["results"]
-    assert sorted(results) == sorted(path.name for path in EVENTS_DIR.glob("*.json"))
+    assert sorted(results) == [path.name for path in event_files]
     for name, received in results.items():
         local = handler(json.loads((EVENTS_DIR / name).read_text()), None)
         assert received["response"] == local["response"], name

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skill.dev.envelopes import LOCAL_SKILL_ID
+from skill.dev.envelopes import LOCAL_SKILL_ID, Handler
 from skill.envelope import InvalidRequest
+from skill.logs import logger
 from skill.phrases import default_locale, supported_locales
 from skill.store import StoreError, default_store
 
@@ -20,11 +22,22 @@ if TYPE_CHECKING:
 DEMO_SCRIPT = Path(__file__).parent / "data" / "demo_conversation.txt"
 
 
-def _simulator(args: argparse.Namespace) -> Simulator:
+def _lambda_handler(args: argparse.Namespace) -> Handler:
+    """The real Lambda handler, with the skill's JSON logs sent to stderr at --log-level."""
     from skill.dev.lambda_entry import load_lambda_handler
+
+    handler = load_lambda_handler()
+    for log_handler in logger.handlers:
+        if isinstance(log_handler, logging.StreamHandler):
+            log_handler.setStream(sys.stderr)
+    logger.setLevel(args.log_level)
+    return handler
+
+
+def _simulator(args: argparse.Namespace) -> Simulator:
     from skill.dev.simulator import Simulator
 
-    return Simulator(load_lambda_handler(), args.locale, args.skill_id)
+    return Simulator(_lambda_handler(args), args.locale, args.skill_id)
 
 
 def _print_lines(lines: Iterable[str]) -> None:
@@ -74,12 +87,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from skill.dev.lambda_entry import load_lambda_handler
     from skill.dev.simulator import coverage_report, measure_coverage, read_coverage_file
 
     intent_of = {entry.id: entry.intent_name for entry in default_store().entries}
     pairs = read_coverage_file(args.file)
-    rows = measure_coverage(load_lambda_handler(), pairs, args.locale, args.skill_id, intent_of)
+    rows = measure_coverage(_lambda_handler(args), pairs, args.locale, args.skill_id, intent_of)
     _print_lines(coverage_report(rows))
     return 0
 
@@ -139,6 +151,21 @@ def _lint(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def _unanswered(args: argparse.Namespace) -> int:
+    from skill.dev.unanswered import render, summarize
+
+    def lines() -> Iterable[str]:
+        for path in args.logs:
+            if str(path) == "-":
+                yield from sys.stdin
+            else:
+                with path.open(encoding="utf-8", errors="replace") as handle:
+                    yield from handle
+
+    _print_lines(render(summarize(lines())))
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     print(f"answer store OK: {len(default_store().entries)} entries")
     return 0
@@ -157,6 +184,9 @@ def _add_device_options(parser: argparse.ArgumentParser) -> None:
         help="application id sent in requests (default: $SKILL_ID, else a local id)",
     )
     parser.add_argument("--json", action="store_true", help="print the raw request and response envelopes")
+    parser.add_argument(
+        "--log-level", default="WARNING", help="the skill's JSON logs, on stderr (default: %(default)s)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("models", nargs="*", type=Path, help="model files (default: interaction_model/*.json)")
     lint.add_argument("--no-manifest", action="store_true", help="skip skill.json's example phrases")
     lint.set_defaults(run=_lint)
+
+    unanswered = commands.add_parser("unanswered", help="summarise unanswered questions from log files")
+    unanswered.add_argument("logs", nargs="+", type=Path, help="log files of JSON lines (- for stdin)")
+    unanswered.set_defaults(run=_unanswered)
 
     validate = commands.add_parser("validate", help="load and validate the answer store")
     validate.set_defaults(run=_validate)
