@@ -9,7 +9,7 @@ PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/de
 	ls -d "$$(pyenv root 2>/dev/null)"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
 
-.PHONY: demo chat test lint generate clean build-SkillFunction
+.PHONY: demo chat test lint generate bench clean build-SkillFunction build-BaselineFunction
 
 $(INSTALLED): requirements-dev.txt lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: $(INSTALLED)
 test: lint
 	$(BIN)/python -m pytest
 
+bench: $(INSTALLED)
+	$(BIN)/python -m bench
+
 # Regenerate everything derived from the answer store: models, events, skill.json.
 generate: $(INSTALLED)
 	$(BIN)/python -m skill model
@@ -41,10 +44,17 @@ clean:
 
 # Called by `sam build` (BuildMethod: makefile) with ARTIFACTS_DIR set: the entry point, the
 # skill package without its developer tools, and the runtime dependencies for arm64.
-build-SkillFunction:
-	test -n "$(PYTHON_LAMBDA)" || { echo "python3.13 is needed to build the Lambda artifact" >&2; exit 1; }
+LAMBDA_DEPENDENCIES = test -n "$(PYTHON_LAMBDA)" || { echo "python3.13 is needed to build for Lambda" >&2; exit 1; }; \
 	"$(PYTHON_LAMBDA)" -m pip install --quiet --disable-pip-version-check $(LAMBDA_PLATFORM) \
-		--target "$(ARTIFACTS_DIR)" -r lambda/requirements.txt
+	--target "$(ARTIFACTS_DIR)" -r lambda/requirements.txt
+
+build-SkillFunction:
+	$(LAMBDA_DEPENDENCIES)
 	cp lambda/lambda_function.py "$(ARTIFACTS_DIR)/"
 	tar -c --exclude='skill/dev' --exclude='__pycache__' --exclude='skill/__main__.py' skill \
 		| tar -x -C "$(ARTIFACTS_DIR)"
+
+# The benchmark's baseline (a bare ASK SDK skill), packaged the same way.
+build-BaselineFunction:
+	$(LAMBDA_DEPENDENCIES)
+	cp bench/baseline/lambda_function.py "$(ARTIFACTS_DIR)/"

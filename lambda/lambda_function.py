@@ -10,9 +10,9 @@ from typing import Any
 
 from skill.app import default_runtime
 from skill.envelope import InvalidRequest
-from skill.logs import configure_logging, log_event
+from skill.logs import log_event, logger
 
-configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
+logger.set_level(os.environ.get("LOG_LEVEL", "INFO"))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -7,14 +7,18 @@ place and testable without building envelopes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from skill.conversation import ConversationState, Offer, Part, Pending
 from skill.phrases import Phrases, join_naturally, phrases_for
-from skill.ranking import Decision, TermIndex, question_matcher
 from skill.safety import describes_emergency
 from skill.store import AnswerStore, Entry
+
+if TYPE_CHECKING:
+    from skill.ranking import Decision, TermIndex
 
 SUGGESTION_COUNT = 3
 HELP_EXAMPLE_COUNT = 4
@@ -55,43 +59,56 @@ class Turn:
 class Dialogue:
     """The conversation rules for one store and one locale."""
 
-    def __init__(self, store: AnswerStore, phrases: Phrases, matcher: TermIndex[Entry]) -> None:
+    def __init__(self, store: AnswerStore, phrases: Phrases, matcher: Callable[[], TermIndex[Entry]]) -> None:
         self.store = store
         self.phrases = phrases
-        self.matcher = matcher
+        self._matcher = matcher
 
     @cached_property
     def _ask_again(self) -> str:
         return self.phrases.say("ask_again")
 
+    def _prompt(self, key: str, card: Card | None = None, ends: bool = False) -> Reply:
+        """A fixed reply, built once per locale: the same words every time it is said."""
+        if key not in self._prompts:
+            self._prompts[key] = Reply((self.phrases.say(key),), None if ends else self._ask_again, card)
+        return self._prompts[key]
+
+    @cached_property
+    def _prompts(self) -> dict[str, Reply]:
+        return {}
+
     def welcome(self, state: ConversationState) -> Turn:
         card = Card(self.phrases.write("skill_name"), self.phrases.write("disclaimer"))
-        reply = Reply((self.phrases.say("welcome"),), self._ask_again, card)
-        return Turn(reply, state.with_pending(None))
+        return Turn(self._prompt("welcome", card), state.with_pending(None))
 
-    def help(self, state: ConversationState) -> Turn:
+    @cached_property
+    def _help(self) -> Reply:
         entries = self.store.entries
         topics = join_naturally([entry.topic for entry in entries[:HELP_EXAMPLE_COUNT]])
         card_lines = [f"• {entry.question}" for entry in entries]
         card = Card(self.phrases.write("help_card_title"), "\n".join(card_lines))
         speech = self.phrases.say("help", count=str(len(entries)), topics=topics)
-        return Turn(Reply((speech,), self._ask_again, card), state)
+        return Reply((speech,), self._ask_again, card)
+
+    def help(self, state: ConversationState) -> Turn:
+        return Turn(self._help, state)
 
     def fallback(self, state: ConversationState) -> Turn:
-        return Turn(Reply((self.phrases.say("fallback"),), self._ask_again), state)
+        return Turn(self._prompt("fallback"), state)
 
     def unsupported(self, state: ConversationState) -> Turn:
-        return Turn(Reply((self.phrases.say("unsupported"),), self._ask_again), state)
+        return Turn(self._prompt("unsupported"), state)
 
     def error(self, state: ConversationState) -> Turn:
-        return Turn(Reply((self.phrases.say("error"),), self._ask_again), state)
+        return Turn(self._prompt("error"), state)
 
     def goodbye(self, state: ConversationState) -> Turn:
-        return Turn(Reply((self.phrases.say("goodbye"),), None), state.with_pending(None))
+        return Turn(self._prompt("goodbye", ends=True), state.with_pending(None))
 
     def emergency(self, state: ConversationState) -> Turn:
         card = Card(self.phrases.write("emergency_card_title"), self.phrases.write("emergency_card"))
-        return Turn(Reply((self.phrases.say("emergency"),), None, card), state.with_pending(None))
+        return Turn(self._prompt("emergency", card, ends=True), state.with_pending(None))
 
     def answer(self, entry: Entry, state: ConversationState) -> Turn:
         """The core of an answer, then an offer: the rest of it, or a related question."""
@@ -105,7 +122,7 @@ class Dialogue:
         """A free-form question: emergencies first, then an answer only when confident."""
         if describes_emergency(query):
             return self.emergency(state)
-        decision = self.matcher.decide(query)
+        decision = self._matcher().decide(query)
         if decision.answer is not None:
             return replace(self.answer(decision.answer, state), decision=decision)
         return replace(self._no_answer(decision.candidates, state), decision=decision)
@@ -184,12 +201,18 @@ class Dialogues:
 
     def __init__(self, store: AnswerStore) -> None:
         self.store = store
-        self._matcher = question_matcher(store)
         self._by_locale: dict[str, Dialogue] = {}
+
+    @cached_property
+    def matcher(self) -> TermIndex[Entry]:
+        """Imported and built on the first free-form question, not on a cold start."""
+        from skill.ranking import question_matcher
+
+        return question_matcher(self.store)
 
     def for_locale(self, locale: object) -> Dialogue:
         phrases = phrases_for(locale if isinstance(locale, str) else None)
         key = phrases.facts.locale
         if key not in self._by_locale:
-            self._by_locale[key] = Dialogue(self.store, phrases, self._matcher)
+            self._by_locale[key] = Dialogue(self.store, phrases, lambda: self.matcher)
         return self._by_locale[key]

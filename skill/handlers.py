@@ -6,8 +6,6 @@ the rendering (SSML, card, session attributes) happens once, in ``render``.
 
 from __future__ import annotations
 
-import logging
-
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_slot, is_intent_name, is_request_type
@@ -16,7 +14,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from skill.conversation import ConversationState
 from skill.dialogue import Dialogue, Dialogues, Turn
-from skill.logs import log_event
+from skill.logs import ERROR, log_event
 from skill.request_context import ANSWERED, dialogue_of, request_summary, state_of
 from skill.speech import fit_card, to_ssml
 
@@ -33,7 +31,7 @@ def render(handler_input: HandlerInput, turn: Turn) -> Response:
     if reply.reprompt is None:
         builder.set_should_end_session(True)
     else:
-        builder.ask(to_ssml([reply.reprompt]))
+        builder.ask(to_ssml((reply.reprompt,)))
     if reply.card is not None:
         builder.set_card(SimpleCard(*fit_card(reply.card.title, reply.card.text)))
     handler_input.attributes_manager.session_attributes = turn.state.to_attributes()
@@ -201,14 +199,12 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        log_event(
-            "request", level=logging.ERROR, **request_summary(handler_input), error=type(exception).__name__
-        )
+        log_event("request", level=ERROR, **request_summary(handler_input), error=type(exception).__name__)
         request = handler_input.request_envelope.request
         dialogue = self.dialogues.for_locale(getattr(request, "locale", None))
         reply = dialogue.error(ConversationState()).reply
         builder = handler_input.response_builder
-        builder.speak(to_ssml(reply.speech)).ask(to_ssml([reply.reprompt or ""]))
+        builder.speak(to_ssml(reply.speech)).ask(to_ssml((reply.reprompt or "",)))
         return builder.response
 
 

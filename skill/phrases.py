@@ -6,12 +6,11 @@ in ``data/locales.json``, so wording changes never touch the handlers.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from skill.store import DATA_DIR
+from skill.data_files import read_json
 
 
 @dataclass(frozen=True)
@@ -23,14 +22,12 @@ class LocaleFacts:
 
 @cache
 def _locales_document() -> dict[str, Any]:
-    with (DATA_DIR / "locales.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return read_json("locales.json")
 
 
 @cache
 def _prompts() -> dict[str, str]:
-    with (DATA_DIR / "prompts.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return read_json("prompts.json")
 
 
 def supported_locales() -> tuple[str, ...]:

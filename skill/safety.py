@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 
-from skill.store import DATA_DIR
+from skill.data_files import read_json
 
 _APOSTROPHES = re.compile(r"['’`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -18,12 +17,12 @@ def normalize(text: str) -> str:
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], ...]:
-    with (DATA_DIR / "emergency.json").open(encoding="utf-8") as handle:
-        return tuple(re.compile(pattern) for pattern in json.load(handle)["patterns"])
+def _pattern() -> re.Pattern[str]:
+    """Every pattern of data/emergency.json as one alternation: one scan per question."""
+    patterns = read_json("emergency.json")["patterns"]
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
 def describes_emergency(text: str) -> bool:
     """True when the words describe symptoms that need emergency services, not this skill."""
-    normalized = normalize(text)
-    return any(pattern.search(normalized) for pattern in _patterns())
+    return _pattern().search(normalize(text)) is not None

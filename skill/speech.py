@@ -8,8 +8,7 @@ what Alexa accepts.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from html import unescape
+from functools import lru_cache
 
 MAX_SSML_CHARS = 8000  # Alexa: outputSpeech and reprompt SSML, each.
 MAX_CARD_CHARS = 8000  # Alexa: card title and content together.
@@ -19,7 +18,6 @@ _SPEAK_OPEN, _SPEAK_CLOSE = "<speak>", "</speak>"
 # Characters XML 1.0 forbids; a slot value may carry them and they would break the SSML.
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
-_TAG = re.compile(r"<[^>]+>")
 
 
 def clean(text: str) -> str:
@@ -45,11 +43,13 @@ def _cut_to_fit(text: str, room: int) -> str:
     return prefix.rsplit(" ", 1)[0] if " " in prefix else ""
 
 
-def to_ssml(segments: Sequence[str], limit: int = MAX_SSML_CHARS) -> str:
+@lru_cache(maxsize=2048)
+def to_ssml(segments: tuple[str, ...], limit: int = MAX_SSML_CHARS) -> str:
     """Speak the segments in order with a short pause between them, within ``limit``.
 
     Text that would not fit is cut at the last whole sentence that does, as a last
-    resort: the store validator already refuses over-long answers.
+    resort: the store validator already refuses over-long answers. Cached: most of what
+    the skill says is the same few hundred strings.
     """
     budget = limit - len(_SPEAK_OPEN) - len(_SPEAK_CLOSE)
     pieces: list[str] = []
@@ -68,6 +68,7 @@ def to_ssml(segments: Sequence[str], limit: int = MAX_SSML_CHARS) -> str:
     return _SPEAK_OPEN + "".join(pieces) + _SPEAK_CLOSE
 
 
+@lru_cache(maxsize=512)
 def fit_card(title: str, content: str) -> tuple[str, str]:
     """Title and content of a card, cut so that together they stay within Alexa's limit."""
     title = clean(title)[:200]
@@ -77,8 +78,3 @@ def fit_card(title: str, content: str) -> tuple[str, str]:
     if len(content) > room:
         content = content[: room - 1].rstrip() + "…"
     return title, content
-
-
-def ssml_to_text(ssml: str) -> str:
-    """What a listener hears, as plain text: tags removed, entities decoded."""
-    return " ".join(unescape(_TAG.sub(" ", ssml)).split())

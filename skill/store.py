@@ -6,15 +6,14 @@ follow is checked here and a broken store fails with the entry id and field name
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).parent / "data"
-DEFAULT_STORE_PATH = DATA_DIR / "answers.json"
+from skill.data_files import data_path, read_json
+
+DEFAULT_STORE_PATH = data_path("answers.json")
 
 MAX_SPOKEN_WORDS = 80
 MAX_CARD_CHARS = 7000  # Alexa allows 8000 for title + text; leave room for the disclaimer.
@@ -168,10 +167,9 @@ def parse_store(document: object) -> AnswerStore:
     return AnswerStore(entries=tuple(entries))
 
 
-def load_store(path: Path = DEFAULT_STORE_PATH) -> AnswerStore:
+def load_store(path: str = DEFAULT_STORE_PATH) -> AnswerStore:
     """Read and validate a store file; any rule it breaks raises StoreError."""
-    with path.open(encoding="utf-8") as handle:
-        return parse_store(json.load(handle))
+    return parse_store(read_json(path))
 
 
 @cache

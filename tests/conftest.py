@@ -14,9 +14,10 @@ import pytest
 from hypothesis import settings
 
 from skill.app import default_runtime
+from skill.dev.display import ssml_to_text
 from skill.dev.envelopes import LocalSession, intent_request
 from skill.dev.lambda_entry import load_lambda_handler
-from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS, ssml_to_text
+from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS
 from skill.store import AnswerStore, default_store
 
 MAX_RESPONSE_BYTES = 24 * 1024

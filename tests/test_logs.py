@@ -18,7 +18,7 @@ from skill.config import Settings
 from skill.dev.envelopes import envelope, intent_request, launch_request, session_ended_request
 from skill.dev.unanswered import summarize
 from skill.envelope import InvalidRequest
-from skill.logs import JsonFormatter, logger
+from skill.logs import logger
 from skill.store import AnswerStore
 from tests.conftest import check_response_limits, speech_of
 
@@ -35,17 +35,14 @@ SECRETS = {
 
 @pytest.fixture
 def log_lines(caplog) -> Iterator[io.StringIO]:
-    """Everything the skill logs at DEBUG, formatted as it is in production."""
+    """Everything the skill logs at DEBUG, as it is written in production."""
     stream = io.StringIO()
-    capture = logging.StreamHandler(stream)
-    capture.setFormatter(JsonFormatter())
-    previous = logger.level
-    logger.addHandler(capture)
-    logger.setLevel(logging.DEBUG)
-    caplog.set_level(logging.DEBUG)  # and any other library's records
+    previous = logger.stream, logger.level
+    logger.stream = stream
+    logger.set_level("DEBUG")
+    caplog.set_level(logging.DEBUG)  # and any library's records through the logging package
     yield stream
-    logger.removeHandler(capture)
-    logger.setLevel(previous)
+    logger.stream, logger.level = previous
 
 
 def _secret_envelope(request: dict, skill_id: str | None = None) -> dict:

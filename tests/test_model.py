@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -38,7 +39,7 @@ def test_committed_models_match_the_store(store):
 def test_a_store_change_makes_the_committed_model_drift(store, tmp_path):
     write_models(store, tmp_path)
     assert drifted_models(store, tmp_path) == []
-    document = json.loads(DEFAULT_STORE_PATH.read_text(encoding="utf-8"))
+    document = json.loads(Path(DEFAULT_STORE_PATH).read_text(encoding="utf-8"))
     document["entries"][0]["samples"].append("how do I roll out my upper back")
     assert len(drifted_models(parse_store(document), tmp_path)) == len(supported_locales())
 

@@ -4,31 +4,32 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
-from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS, PAUSE, fit_card, ssml_to_text, to_ssml
+from skill.dev.display import ssml_to_text
+from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS, PAUSE, fit_card, to_ssml
 
 
 def test_segments_are_joined_with_a_pause_and_escaped():
-    ssml = to_ssml(["Heat & ice", "a < b > c"])
+    ssml = to_ssml(("Heat & ice", "a < b > c"))
     assert ssml == f"<speak>Heat &amp; ice{PAUSE}a &lt; b &gt; c</speak>"
     assert ssml_to_text(ssml) == "Heat & ice a < b > c"
     ElementTree.fromstring(ssml)
 
 
 def test_markup_in_text_is_spoken_as_text_not_obeyed():
-    ssml = to_ssml(['<audio src="https://evil.example/x.mp3"/>', "]]> <speak>"])
+    ssml = to_ssml(('<audio src="https://evil.example/x.mp3"/>', "]]> <speak>"))
     root = ElementTree.fromstring(ssml)
     assert [element.tag for element in root.iter()] == ["speak", "break"]
 
 
 def test_characters_xml_cannot_carry_are_dropped():
-    ssml = to_ssml(["bell\x07 and null\x00 here"])
+    ssml = to_ssml(("bell\x07 and null\x00 here",))
     ElementTree.fromstring(ssml)
     assert ssml_to_text(ssml) == "bell and null here"
 
 
 def test_over_long_speech_is_cut_at_a_sentence_inside_the_limit():
     sentence = "Rest & stretch gently. "
-    ssml = to_ssml([sentence * 1000])
+    ssml = to_ssml((sentence * 1000,))
     assert len(ssml) <= MAX_SSML_CHARS
     ElementTree.fromstring(ssml)
     assert ssml_to_text(ssml).endswith("gently.")
@@ -36,13 +37,13 @@ def test_over_long_speech_is_cut_at_a_sentence_inside_the_limit():
 
 def test_a_later_segment_that_does_not_fit_is_cut_not_the_earlier_ones():
     first = "Call 9 1 1 now."
-    ssml = to_ssml([first, "word " * 3000])
+    ssml = to_ssml((first, "word " * 3000))
     assert len(ssml) <= MAX_SSML_CHARS
     assert ssml_to_text(ssml).startswith(first)
 
 
 def test_a_limit_is_respected_even_for_escaped_heavy_text():
-    ssml = to_ssml(["&" * 5000], limit=500)
+    ssml = to_ssml(("&" * 5000,), limit=500)
     assert len(ssml) <= 500
     ElementTree.fromstring(ssml)
 

@@ -16,7 +16,7 @@ SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_a9205084f
 
 
 def _raw_store() -> dict:
-    return json.loads(DEFAULT_STORE_PATH.read_text(encoding="utf-8"))
+    return json.loads(Path(DEFAULT_STORE_PATH).read_text(encoding="utf-8"))
 
 
 def _broken(mutate) -> dict:

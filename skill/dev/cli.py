@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -27,10 +26,8 @@ def _lambda_handler(args: argparse.Namespace) -> Handler:
     from skill.dev.lambda_entry import load_lambda_handler
 
     handler = load_lambda_handler()
-    for log_handler in logger.handlers:
-        if isinstance(log_handler, logging.StreamHandler):
-            log_handler.setStream(sys.stderr)
-    logger.setLevel(args.log_level)
+    logger.stream = sys.stderr
+    logger.set_level(args.log_level)
     return handler
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from typing import Any
 
-from skill.speech import ssml_to_text
+_TAG = re.compile(r"<[^>]+>")
+
+
+def ssml_to_text(ssml: str) -> str:
+    """What a listener hears, as plain text: tags removed, entities decoded."""
+    return " ".join(unescape(_TAG.sub(" ", ssml)).split())
 
 
 def _speech(output: dict[str, Any] | None) -> str:

@@ -11,11 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from skill.data_files import data_path
 from skill.phrases import supported_locales
-from skill.store import DATA_DIR, AnswerStore
+from skill.store import AnswerStore
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
-TEMPLATE_PATH = DATA_DIR / "model_template.json"
+TEMPLATE_PATH = Path(data_path("model_template.json"))
 
 
 def load_template() -> dict[str, Any]:
