@@ -9,9 +9,9 @@ PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/de
 	ls -d "$$(pyenv root 2>/dev/null)"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
 
-.PHONY: demo chat test lint generate bench clean build-SkillFunction build-BaselineFunction
+.PHONY: demo chat serve test lint generate bench clean build-SkillFunction build-BaselineFunction
 
-$(INSTALLED): requirements-dev.txt lambda/requirements.txt
+$(INSTALLED): requirements-dev.txt requirements-web.txt lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
@@ -22,6 +22,10 @@ demo: $(INSTALLED)
 
 chat: $(INSTALLED)
 	$(BIN)/python -m skill chat
+
+# The web endpoint under gunicorn; HOST, PORT, WEB_WORKERS, SKILL_ID from the environment.
+serve: $(INSTALLED)
+	$(BIN)/gunicorn --config skill/web/gunicorn.conf.py skill.web.wsgi:app
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -51,7 +55,7 @@ LAMBDA_DEPENDENCIES = test -n "$(PYTHON_LAMBDA)" || { echo "python3.13 is needed
 build-SkillFunction:
 	$(LAMBDA_DEPENDENCIES)
 	cp lambda/lambda_function.py "$(ARTIFACTS_DIR)/"
-	tar -c --exclude='skill/dev' --exclude='__pycache__' --exclude='skill/__main__.py' skill \
+	tar -c --exclude='skill/dev' --exclude='skill/web' --exclude='__pycache__' --exclude='skill/__main__.py' skill \
 		| tar -x -C "$(ARTIFACTS_DIR)"
 
 # The benchmark's baseline (a bare ASK SDK skill), packaged the same way.

@@ -82,6 +82,7 @@ def test_the_artifact_holds_only_what_runs(artifact):
     assert (artifact / "skill" / "data" / "answers.json").is_file()
     assert (artifact / "ask_sdk_core").is_dir()
     assert not (artifact / "skill" / "dev").exists()
+    assert not (artifact / "skill" / "web").exists()
     assert not (artifact / "skill" / "__main__.py").exists()
     for absent in ("tests", "interaction_model", "events", "pytest", "_pytest", "ruff", "samcli", ".venv"):
         assert not (artifact / absent).exists(), absent

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import hypothesis
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -147,6 +148,14 @@ def envelopes(draw: st.DrawFn) -> dict[str, Any]:
     return event
 
 
+@pytest.fixture(scope="module")
+def web_client():
+    """The web endpoint in development mode: without signatures, so bodies reach the skill."""
+    from skill.web.app import WebSettings, create_app
+
+    return create_app(WebSettings(verify=False)).test_client()
+
+
 def _answer_or_refuse(handler, event: dict[str, Any]) -> dict[str, Any] | None:
     original = copy.deepcopy(event)
     try:
@@ -183,3 +192,18 @@ def test_free_text_and_garbage_state_never_inject_or_crash(handler, query, attri
     assert received is not None  # a well-formed envelope is always answered
     ssml = received["response"]["outputSpeech"]["ssml"]
     assert "<audio" not in ssml and "]]>" not in ssml.replace("]]&gt;", "")
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
+@given(event=envelopes(), raw=st.none() | st.binary(max_size=300) | st.text(max_size=300))
+def test_the_web_endpoint_answers_200_or_400_never_500(web_client, event, raw):
+    body = json.dumps(event).encode() if raw is None else (raw.encode() if isinstance(raw, str) else raw)
+    response = web_client.post("/", data=body, content_type="application/json")
+    hypothesis.event(f"HTTP {response.status_code}")
+    assert response.status_code in (200, 400)
+    payload = response.get_json()
+    assert isinstance(payload, dict)
+    if response.status_code == 200:
+        check_response_limits(payload)
+    else:
+        assert set(payload) == {"error"} and "Traceback" not in payload["error"]

@@ -163,6 +163,22 @@ def _unanswered(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """The development server (production: gunicorn, see `make serve`)."""
+    from dataclasses import replace
+
+    from skill.web.app import check_bind, create_app
+    from skill.web.settings import web_settings_from_environment
+
+    settings = web_settings_from_environment()
+    if args.insecure_no_verify:
+        settings = replace(settings, verify=False)
+    check_bind(settings, args.host)
+    logger.set_level(args.log_level)
+    create_app(settings).run(host=args.host, port=args.port, debug=False, use_reloader=False)
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     print(f"answer store OK: {len(default_store().entries)} entries")
     return 0
@@ -229,6 +245,17 @@ def build_parser() -> argparse.ArgumentParser:
     unanswered.add_argument("logs", nargs="+", type=Path, help="log files of JSON lines (- for stdin)")
     unanswered.set_defaults(run=_unanswered)
 
+    serve = commands.add_parser("serve", help="the web endpoint on the development server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--insecure-no-verify",
+        action="store_true",
+        help="turn Alexa request verification off (local development; loopback addresses only)",
+    )
+    serve.add_argument("--log-level", default="INFO")
+    serve.set_defaults(run=_serve)
+
     validate = commands.add_parser("validate", help="load and validate the answer store")
     validate.set_defaults(run=_validate)
     return parser
@@ -243,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except InvalidRequest as refusal:
         print(f"the skill refused the request: {refusal}", file=sys.stderr)
+        return 2
+    except RuntimeError as error:  # e.g. InsecureBindError from `serve`
+        print(f"error: {error}", file=sys.stderr)
         return 2
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,0 +1,82 @@
+"""Running the web endpoint as a real server process on loopback, for client-side tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not become healthy in time")
+
+
+@contextmanager
+def running_server(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
+    """Start ``command`` (listening on 127.0.0.1:port), yield its base URL, stop it."""
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def development_server(port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "skill",
+        "serve",
+        "--insecure-no-verify",
+        "--port",
+        str(port),
+        "--log-level",
+        "WARNING",
+    ]
+
+
+def gunicorn_server(port: int, workers: int) -> list[str]:
+    return [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--config",
+        "skill/web/gunicorn.conf.py",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "skill.web.wsgi:app",
+    ]

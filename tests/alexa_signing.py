@@ -1,0 +1,124 @@
+"""A test certificate authority and a signer that produce requests as Alexa signs them.
+
+The root is trusted only by the verifier under test, and the chain is pre-loaded into it,
+so no network is touched and nothing is trusted system-wide.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+
+CHAIN_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
+ALEXA_DOMAIN = "echo-api.amazon.com"
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@dataclass(frozen=True)
+class Authority:
+    key: rsa.RSAPrivateKey
+    certificate: x509.Certificate
+
+    @classmethod
+    def create(cls, name: str) -> Authority:
+        key = _key()
+        now = datetime.datetime.now(datetime.UTC)
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(_name(name))
+            .issuer_name(_name(name))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .sign(key, hashes.SHA256())
+        )
+        return cls(key, certificate)
+
+    @property
+    def der(self) -> bytes:
+        return self.certificate.public_bytes(serialization.Encoding.DER)
+
+    def issue(self, dns_names: list[str] | None = (ALEXA_DOMAIN,)) -> Signer:  # type: ignore[assignment]
+        """A signing certificate for ``dns_names`` (None: no SAN extension at all)."""
+        key = _key()
+        now = datetime.datetime.now(datetime.UTC)
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(_name(ALEXA_DOMAIN))
+            .issuer_name(self.certificate.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=7))
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    content_commitment=False,
+                    key_encipherment=True,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+        )
+        if dns_names is not None:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(name) for name in dns_names]), critical=False
+            )
+        return Signer(key, builder.sign(self.key, hashes.SHA256()), self)
+
+
+@dataclass(frozen=True)
+class Signer:
+    key: rsa.RSAPrivateKey
+    certificate: x509.Certificate
+    authority: Authority
+
+    @property
+    def chain_pem(self) -> bytes:
+        """Leaf first, then the issuer, as Alexa's chain files are laid out."""
+        return b"".join(
+            cert.public_bytes(serialization.Encoding.PEM)
+            for cert in (self.certificate, self.authority.certificate)
+        )
+
+    def headers(self, body: bytes, chain_url: str = CHAIN_URL) -> dict[str, str]:
+        signature = self.key.sign(body, padding.PKCS1v15(), hashes.SHA256())
+        return {
+            "Signature-256": base64.b64encode(signature).decode("ascii"),
+            "SignatureCertChainUrl": chain_url,
+            "Content-Type": "application/json",
+        }
