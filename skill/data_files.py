@@ -17,6 +17,6 @@ def data_path(name: str) -> str:
 
 
 def read_json(path: str) -> Any:
-    """A JSON file: a bundled one by name (``"prompts.json"``) or any by path."""
-    with open(path if os.sep in path else data_path(path), encoding="utf-8") as handle:
+    """A JSON file: a bundled one by relative name (``"apl/document.json"``) or any by absolute path."""
+    with open(path if os.path.isabs(path) else data_path(path), encoding="utf-8") as handle:
         return json.load(handle)

@@ -31,8 +31,19 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Screen:
+    """What a device with a screen shows: a headline, the written text, touchable questions."""
+
+    headline: str
+    text: str
+    disclaimer: str
+    buttons_title: str = ""
+    buttons: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
 class Reply:
-    """Speech segments (plain text, spoken with a pause between), reprompt and card.
+    """Speech segments (plain text, spoken with a pause between), reprompt, card and screen.
 
     A reply without a reprompt closes the session.
     """
@@ -40,6 +51,7 @@ class Reply:
     speech: tuple[str, ...]
     reprompt: str | None
     card: Card | None = None
+    screen: Screen | None = None
 
     @property
     def ends_session(self) -> bool:
@@ -68,11 +80,19 @@ class Dialogue:
     def _ask_again(self) -> str:
         return self.phrases.say("ask_again")
 
-    def _prompt(self, key: str, card: Card | None = None, ends: bool = False) -> Reply:
+    def _prompt(
+        self, key: str, card: Card | None = None, ends: bool = False, screen: Screen | None = None
+    ) -> Reply:
         """A fixed reply, built once per locale: the same words every time it is said."""
         if key not in self._prompts:
-            self._prompts[key] = Reply((self.phrases.say(key),), None if ends else self._ask_again, card)
+            self._prompts[key] = Reply(
+                (self.phrases.say(key),), None if ends else self._ask_again, card, screen
+            )
         return self._prompts[key]
+
+    @cached_property
+    def _topics_screen_buttons(self) -> tuple[str, tuple[Entry, ...]]:
+        return self.phrases.write("screen_topics"), self.store.entries
 
     @cached_property
     def _prompts(self) -> dict[str, Reply]:
@@ -80,7 +100,12 @@ class Dialogue:
 
     def welcome(self, state: ConversationState) -> Turn:
         card = Card(self.phrases.write("skill_name"), self.phrases.write("disclaimer"))
-        return Turn(self._prompt("welcome", card), state.with_pending(None))
+        screen = self._screen(
+            self.phrases.write("skill_name"),
+            self.phrases.write("screen_welcome"),
+            *self._topics_screen_buttons,
+        )
+        return Turn(self._prompt("welcome", card, screen=screen), state.with_pending(None))
 
     @cached_property
     def _help(self) -> Reply:
@@ -89,7 +114,8 @@ class Dialogue:
         card_lines = [f"• {entry.question}" for entry in entries]
         card = Card(self.phrases.write("help_card_title"), "\n".join(card_lines))
         speech = self.phrases.say("help", count=str(len(entries)), topics=topics)
-        return Reply((speech,), self._ask_again, card)
+        screen = self._screen(card.title, self.phrases.write("screen_welcome"), *self._topics_screen_buttons)
+        return Reply((speech,), self._ask_again, card, screen)
 
     def help(self, state: ConversationState) -> Turn:
         return Turn(self._help, state)
@@ -108,7 +134,12 @@ class Dialogue:
 
     def emergency(self, state: ConversationState) -> Turn:
         card = Card(self.phrases.write("emergency_card_title"), self.phrases.write("emergency_card"))
-        return Turn(self._prompt("emergency", card, ends=True), state.with_pending(None))
+        screen = self._screen(card.title, card.text)
+        return Turn(self._prompt("emergency", card, ends=True, screen=screen), state.with_pending(None))
+
+    def stale_touch(self, state: ConversationState) -> Turn:
+        """A touch on a screen that no longer matches anything we can answer."""
+        return Turn(self._prompt("stale_touch"), state)
 
     def answer(self, entry: Entry, state: ConversationState) -> Turn:
         """The core of an answer, then an offer: the rest of it, or a related question."""
@@ -162,7 +193,22 @@ class Dialogue:
     def _answer_reply(self, entry: Entry, part: Part, pending: Pending | None) -> Reply:
         text = entry.speech if part is Part.ANSWER else entry.more
         offer = self._offer_text(pending) if pending else self._ask_again
-        return Reply((self.phrases.spoken(text or ""), offer), offer, self._answer_card(entry))
+        card = self._answer_card(entry)
+        return Reply((self.phrases.spoken(text or ""), offer), offer, card, self._answer_screen(entry))
+
+    def _answer_screen(self, entry: Entry) -> Screen:
+        related = tuple(found for found in map(self.store.get, entry.related) if found is not None)
+        return self._screen(
+            entry.question,
+            self.phrases.written(entry.card_text),
+            self.phrases.write("screen_related"),
+            related,
+        )
+
+    def _screen(
+        self, headline: str, text: str, buttons_title: str = "", buttons: tuple[Entry, ...] = ()
+    ) -> Screen:
+        return Screen(headline, text, self.phrases.write("disclaimer"), buttons_title, buttons)
 
     def _no_answer(self, candidates: tuple[Entry, ...], state: ConversationState) -> Turn:
         suggestions = list(candidates[:SUGGESTION_COUNT])

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.utils import get_intent_name, get_slot, is_intent_name, is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
+from skill.apl import render_directive, supports_apl, touched_answer_id
 from skill.conversation import ConversationState
 from skill.dialogue import Dialogue, Dialogues, Turn
 from skill.logs import ERROR, log_event
@@ -34,6 +36,8 @@ def render(handler_input: HandlerInput, turn: Turn) -> Response:
         builder.ask(to_ssml((reply.reprompt,)))
     if reply.card is not None:
         builder.set_card(SimpleCard(*fit_card(reply.card.title, reply.card.text)))
+    if reply.screen is not None and supports_apl(handler_input):
+        builder.add_directive(render_directive(reply.screen))
     handler_input.attributes_manager.session_attributes = turn.state.to_attributes()
     handler_input.attributes_manager.request_attributes[ANSWERED] = turn.answered
     return builder.response
@@ -166,6 +170,18 @@ class StopIntentHandler(DialogueHandler):
         return dialogue.goodbye(state)
 
 
+class TouchEventHandler(DialogueHandler):
+    """A touch on a screen (APL UserEvent): answered like the question it shows."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("Alexa.Presentation.APL.UserEvent")(handler_input)
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        arguments = getattr(handler_input.request_envelope.request, "arguments", None)
+        entry = dialogue.store.get(touched_answer_id(arguments))
+        return dialogue.answer(entry, state) if entry is not None else dialogue.stale_touch(state)
+
+
 class SessionEndedRequestHandler(AbstractRequestHandler):
     """Alexa closed the session; it accepts no speech here, only an empty response."""
 
@@ -203,7 +219,8 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         request = handler_input.request_envelope.request
         dialogue = self.dialogues.for_locale(getattr(request, "locale", None))
         reply = dialogue.error(ConversationState()).reply
-        builder = handler_input.response_builder
+        # A fresh response: whatever the failed handler had half-built is dropped.
+        builder = ResponseFactory()
         builder.speak(to_ssml(reply.speech)).ask(to_ssml((reply.reprompt or "",)))
         return builder.response
 
@@ -222,6 +239,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         StartOverIntentHandler(),
         StopIntentHandler(),
         FallbackIntentHandler(),
+        TouchEventHandler(),
         SessionEndedRequestHandler(),
         UnsupportedRequestHandler(),
     ]

@@ -147,7 +147,7 @@ def test_an_unknown_intent_gets_a_polite_reply(session):
 
 def test_an_unknown_request_type_gets_a_polite_reply(handler):
     request = {
-        "type": "Alexa.Presentation.APL.UserEvent",
+        "type": "Messaging.MessageReceived",
         "requestId": "r-1",
         "locale": "en-US",
         "timestamp": "2026-11-24T07:00:00Z",

@@ -34,7 +34,7 @@ def _lambda_handler(args: argparse.Namespace) -> Handler:
 def _simulator(args: argparse.Namespace) -> Simulator:
     from skill.dev.simulator import Simulator
 
-    return Simulator(_lambda_handler(args), args.locale, args.skill_id)
+    return Simulator(_lambda_handler(args), args.locale, args.skill_id, screen=args.screen)
 
 
 def _print_lines(lines: Iterable[str]) -> None:
@@ -179,6 +179,24 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from skill.dev.preview import PREVIEW_VIEWPORTS, render, screen_for, validate
+
+    screen = screen_for(default_store(), args.screen)
+    findings = validate(screen)
+    for finding in findings:
+        print(f"apl-suggester {finding.get('level')}: {finding.get('path')}: {finding.get('errorMessage')}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for viewport in PREVIEW_VIEWPORTS:
+        png = args.out / f"{args.screen}-{viewport.name}.png"
+        shown = render(screen, viewport, png)
+        print(
+            f"wrote {png} ({viewport.width}x{viewport.height} {viewport.shape.lower()}, rendered: "
+            f"{shown['rendered']}, {len(shown['texts'])} texts)"
+        )
+    return 1 if findings else 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     print(f"answer store OK: {len(default_store().entries)} entries")
     return 0
@@ -197,6 +215,9 @@ def _add_device_options(parser: argparse.ArgumentParser) -> None:
         help="application id sent in requests (default: $SKILL_ID, else a local id)",
     )
     parser.add_argument("--json", action="store_true", help="print the raw request and response envelopes")
+    parser.add_argument(
+        "--screen", action="store_true", help="a device with a screen (APL), like an Echo Show"
+    )
     parser.add_argument(
         "--log-level", default="WARNING", help="the skill's JSON logs, on stderr (default: %(default)s)"
     )
@@ -255,6 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--log-level", default="INFO")
     serve.set_defaults(run=_serve)
+
+    preview = commands.add_parser("preview", help="validate and render an answer's screen (APL) to PNG")
+    preview.add_argument("screen", help='an answer id (e.g. "neck"), or "launch" or "help"')
+    preview.add_argument("--out", type=Path, default=Path("preview"), help="folder for the PNG files")
+    preview.set_defaults(run=_preview)
 
     validate = commands.add_parser("validate", help="load and validate the answer store")
     validate.set_defaults(run=_validate)

@@ -32,6 +32,11 @@ def describe_response(received: dict[str, Any]) -> list[str]:
     if card:
         lines.append(f"  card: {card.get('title', '')}")
         lines.extend(f"    {line}" for line in (card.get("content") or "").splitlines())
+    for directive in response.get("directives") or []:
+        properties = ((directive.get("datasources") or {}).get("screen") or {}).get("properties") or {}
+        buttons = [button.get("label", "") for button in properties.get("buttons", [])]
+        lines.append(f"  screen: {properties.get('headline', directive.get('type'))}")
+        lines.extend(f"    [touch] {label}" for label in buttons)
     ends = response.get("shouldEndSession", True)
     lines.append("  [session ended]" if ends else "  [microphone open]")
     return lines

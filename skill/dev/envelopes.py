@@ -15,6 +15,21 @@ API_ENDPOINT = "https://api.amazonalexa.com"
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
+# An Echo Show 8: what a device with a screen adds to every request's context.
+SCREEN_INTERFACES = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "1.4"}}}
+SCREEN_VIEWPORT = {
+    "experiences": [{"arcMinuteWidth": 221, "arcMinuteHeight": 162, "canRotate": False, "canResize": False}],
+    "mode": "HUB",
+    "shape": "RECTANGLE",
+    "pixelWidth": 1280,
+    "pixelHeight": 800,
+    "dpi": 160,
+    "currentPixelWidth": 1280,
+    "currentPixelHeight": 800,
+    "touch": ["SINGLE"],
+    "keyboard": [],
+}
+
 
 def _timestamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -69,11 +84,13 @@ def envelope(
     session_id: str | None = None,
     new_session: bool = True,
     attributes: dict[str, Any] | None = None,
+    screen: bool = False,
 ) -> dict[str, Any]:
-    """A complete request envelope, as Alexa sends it to a skill endpoint."""
+    """A complete request envelope, as Alexa sends it to a skill endpoint (``screen``: from
+    a device that renders APL)."""
     application = {"applicationId": skill_id}
     user = {"userId": LOCAL_USER_ID}
-    return {
+    event: dict[str, Any] = {
         "version": "1.0",
         "session": {
             "new": new_session,
@@ -86,12 +103,31 @@ def envelope(
             "System": {
                 "application": application,
                 "user": user,
-                "device": {"deviceId": LOCAL_DEVICE_ID, "supportedInterfaces": {}},
+                "device": {
+                    "deviceId": LOCAL_DEVICE_ID,
+                    "supportedInterfaces": dict(SCREEN_INTERFACES) if screen else {},
+                },
                 "apiEndpoint": API_ENDPOINT,
                 "apiAccessToken": "local-api-access-token",
             }
         },
         "request": request,
+    }
+    if screen:
+        event["context"]["Viewport"] = dict(SCREEN_VIEWPORT)
+    return event
+
+
+def touch_event(arguments: list[Any], locale: str = "en-US") -> dict[str, Any]:
+    """What a device sends when an APL SendEvent fires (a touch on the screen)."""
+    return {
+        "type": "Alexa.Presentation.APL.UserEvent",
+        "requestId": _request_id(),
+        "timestamp": _timestamp(),
+        "locale": locale,
+        "token": "triggerPointGuide",
+        "arguments": arguments,
+        "source": {"type": "TouchWrapper", "handler": "Press"},
     }
 
 
@@ -99,9 +135,10 @@ class LocalSession:
     """One Alexa session against a handler: same session id, attributes carried over,
     closed when the skill ends it (the next request then starts a new session)."""
 
-    def __init__(self, handler: Handler, skill_id: str = LOCAL_SKILL_ID) -> None:
+    def __init__(self, handler: Handler, skill_id: str = LOCAL_SKILL_ID, screen: bool = False) -> None:
         self.handler = handler
         self.skill_id = skill_id
+        self.screen = screen
         self._start()
 
     def _start(self) -> None:
@@ -120,6 +157,7 @@ class LocalSession:
             session_id=self.session_id,
             new_session=self.new,
             attributes=self.attributes,
+            screen=self.screen,
         )
         received = self.handler(sent, None)
         self.new = False

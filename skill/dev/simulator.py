@@ -40,10 +40,10 @@ class Exchange:
 class Simulator:
     """One simulated device: a session per conversation, a resolver per locale."""
 
-    def __init__(self, handler: Handler, locale: str, skill_id: str) -> None:
+    def __init__(self, handler: Handler, locale: str, skill_id: str, screen: bool = False) -> None:
         self.locale = locale
         self.resolver = Resolver.for_locale(locale)
-        self.session = LocalSession(handler, skill_id)
+        self.session = LocalSession(handler, skill_id, screen=screen)
 
     def say(self, utterance: str) -> Exchange:
         resolution = self.resolver.resolve(utterance)
