@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from skill.store import AnswerStore, Entry
 
@@ -80,31 +80,29 @@ def _known_ids(value: object, store: AnswerStore) -> list[str]:
     return [item for item in value if store.get(item) is not None]
 
 
-def _entry_and_kind(value: object, store: AnswerStore, key: str) -> tuple[Entry, str] | None:
+Kind = TypeVar("Kind", Part, Offer)
+
+
+def _entry_and(value: object, store: AnswerStore, key: str, kinds: type[Kind]) -> tuple[Entry, Kind] | None:
+    """``{"id": <known answer>, key: <one of kinds>}``, or None for anything else, including
+    a "more" for an answer that has no more to say."""
     if not isinstance(value, dict):
         return None
     entry = store.get(value.get("id"))
-    kind = value.get(key)
-    if entry is None or not isinstance(kind, str):
+    raw = value.get(key)
+    if entry is None or raw not in {kind.value for kind in kinds}:
+        return None
+    kind = kinds(raw)
+    if kind.value == "more" and entry.more is None:
         return None
     return entry, kind
 
 
 def _load_spoken(value: object, store: AnswerStore) -> Spoken | None:
-    found = _entry_and_kind(value, store, "part")
-    if found is None or found[1] not in {part.value for part in Part}:
-        return None
-    entry, part = found[0], Part(found[1])
-    if part is Part.MORE and entry.more is None:
-        return None
-    return Spoken(entry, part)
+    found = _entry_and(value, store, "part", Part)
+    return Spoken(*found) if found else None
 
 
 def _load_pending(value: object, store: AnswerStore) -> Pending | None:
-    found = _entry_and_kind(value, store, "offer")
-    if found is None or found[1] not in {offer.value for offer in Offer}:
-        return None
-    entry, offer = found[0], Offer(found[1])
-    if offer is Offer.MORE and entry.more is None:
-        return None
-    return Pending(entry, offer)
+    found = _entry_and(value, store, "offer", Offer)
+    return Pending(*found) if found else None

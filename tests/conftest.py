@@ -6,8 +6,10 @@ import glob
 import os
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +23,28 @@ from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS
 from skill.store import AnswerStore, default_store
 
 MAX_RESPONSE_BYTES = 24 * 1024
+ROOT = Path(__file__).resolve().parents[1]
 
 # CI runs the full property-based budget; a developer's run stays quick.
 settings.register_profile("ci", max_examples=2000)
 settings.register_profile("dev", max_examples=150)
 settings.load_profile("ci" if os.environ.get("REQUIRE_ALL_TOOLS") == "1" else "dev")
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, module: str = "skill"
+) -> subprocess.CompletedProcess[str]:
+    """``python -m skill ...`` (or another module) from the repository root, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def require_tool(available: bool, what: str) -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from skill.apl import body_items, document
 from skill.dev.envelopes import LocalSession, envelope, intent_request, launch_request, touch_event
-from skill.dev.preview import CHROMIUM, ECHO_SHOW_8, ECHO_SPOT, render, screen_for, tools_available, validate
+from skill.dev.node_tools import node_available
+from skill.dev.preview import CHROMIUM, ECHO_SHOW_8, ECHO_SPOT, render, screen_for, validate
 from tests.conftest import check_response_limits, speech_of
 
 RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
@@ -127,7 +128,7 @@ def test_written_lists_become_list_items():
 def node_tools() -> None:
     from tests.conftest import require_tool
 
-    require_tool(tools_available(), "node and npm (apl-suggester, apl-viewhost-web)")
+    require_tool(node_available(), "node and npm (apl-suggester, apl-viewhost-web)")
 
 
 def test_apl_suggester_finds_nothing_in_any_screen(node_tools, store):

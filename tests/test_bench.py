@@ -3,42 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-from pathlib import Path
 
 from bench.artifact import size
 from bench.synthetic import synthetic_store
 from skill.ranking import question_matcher
+from tests.conftest import run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
+QUICK = ("--cold-runs", "1", "--retrieval-repeats", "1", "--skip-size")
 
 
 def test_the_benchmark_runs_and_reports_side_by_side(tmp_path):
     output = tmp_path / "result.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--cold-runs",
-            "1",
-            "--requests",
-            "100",
-            "--sizes",
-            "13",
-            "200",
-            "--retrieval-repeats",
-            "1",
-            "--skip-size",
-            "--output",
-            str(output),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    result = run_cli(
+        *QUICK, "--requests", "100", "--sizes", "13", "200", "--output", str(output), module="bench"
     )
     assert result.returncode == 0, result.stderr
     assert "cold start, median ms" in result.stdout and "catch-all ms/query, 200 entries" in result.stdout
@@ -52,30 +30,17 @@ def test_the_benchmark_runs_and_reports_side_by_side(tmp_path):
     assert report["results"]["warm"]["ours"]["all"]["n"] == 100
     assert report["python"] == ".".join(map(str, sys.version_info[:3]))
 
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--cold-runs",
-            "1",
-            "--requests",
-            "50",
-            "--sizes",
-            "13",
-            "--retrieval-repeats",
-            "1",
-            "--skip-size",
-            "--output",
-            str(tmp_path / "b.json"),
-            "--compare",
-            str(output),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    again = run_cli(
+        *QUICK,
+        "--requests",
+        "50",
+        "--sizes",
+        "13",
+        "--output",
+        str(tmp_path / "b.json"),
+        "--compare",
+        str(output),
+        module="bench",
     )
     assert again.returncode == 0, again.stderr
     assert "previous" in again.stdout.splitlines()[1]

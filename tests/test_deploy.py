@@ -18,7 +18,7 @@ from skill.dev.lint import lint_files, lint_model
 from skill.dev.model import MODEL_DIR, model_path
 from skill.dev.package import manifest_drifted, manifest_path, write_package
 from skill.phrases import supported_locales
-from tests.conftest import lambda_python, require_tool, speech_of
+from tests.conftest import lambda_python, require_tool, run_cli, speech_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SAM = Path(sys.executable).parent / "sam"
@@ -257,13 +257,6 @@ def test_example_phrases_must_match_the_model(tmp_path):
 def test_the_lint_command_exits_non_zero_on_findings(tmp_path):
     bad = tmp_path / "en-US.json"
     bad.write_text(json.dumps(_model("guide", BUILTINS)))
-    result = subprocess.run(
-        [sys.executable, "-m", "skill", "lint", str(bad), "--no-manifest"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_cli("lint", str(bad), "--no-manifest")
     assert result.returncode == 1
     assert f'{bad}: invocationName "guide": use at least two words' in result.stdout

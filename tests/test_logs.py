@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +18,7 @@ from skill.dev.unanswered import summarize
 from skill.envelope import InvalidRequest
 from skill.logs import logger
 from skill.store import AnswerStore
-from tests.conftest import check_response_limits, speech_of
+from tests.conftest import check_response_limits, run_cli, speech_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRETS = {
@@ -136,14 +134,7 @@ def test_unanswered_questions_are_logged_and_summarised(handler, log_lines, tmp_
         "".join(f"2026-11-24T07:00:00Z abc {line}\n" for line in text.splitlines())
         + "START RequestId: 123 Version: $LATEST\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "skill", "unanswered", str(log_file)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_cli("unanswered", str(log_file))
     assert result.returncode == 0, result.stderr
     rows = result.stdout.splitlines()
     assert rows[1].split()[0] == "2" and rows[1].endswith("kidney stones")

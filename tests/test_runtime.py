@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from skill.dev.envelopes import envelope, launch_request
 from skill.envelope import InvalidRequest
-from tests.conftest import speech_of
+from tests.conftest import run_cli, speech_of
 
 OUR_SKILL = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,14 +60,7 @@ def test_an_envelope_of_wrong_types_gets_a_clean_error(handler):
 
 
 def test_the_demo_runs_end_to_end():
-    result = subprocess.run(
-        [sys.executable, "-m", "skill", "demo"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_cli("demo")
     assert result.returncode == 0, result.stderr
     assert "Alexa: Welcome to Trigger Point Guide" in result.stdout
     assert "Please call 9 1 1" in result.stdout

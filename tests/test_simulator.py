@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,22 +12,10 @@ from skill.dev.model import model_path
 from skill.dev.nlu import FALLBACK_INTENT, Resolver
 from skill.dev.simulator import Simulator, coverage_report, measure_coverage, read_coverage_file
 from skill.phrases import supported_locales
-from tests.conftest import speech_of
+from tests.conftest import run_cli, speech_of
 
 ROOT = Path(__file__).resolve().parents[1]
 UTTERANCES = Path(__file__).parent / "data" / "utterances.tsv"
-
-
-def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "skill", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -163,13 +149,11 @@ def test_ask_answers_one_utterance():
 
 
 def test_skill_id_must_match_the_configured_one():
-    mismatch = subprocess.run(
-        [sys.executable, "-m", "skill", "ask", "help", "--skill-id", "amzn1.ask.skill.other"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    mismatch = run_cli(
+        "ask",
+        "help",
+        "--skill-id",
+        "amzn1.ask.skill.other",
         env={"SKILL_ID": "amzn1.ask.skill.ours", "PATH": "/usr/bin:/bin"},
     )
     assert mismatch.returncode == 2

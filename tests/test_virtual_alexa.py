@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from skill.dev.display import ssml_to_text
 from skill.dev.model import model_path
+from skill.dev.node_tools import ensure_installed, node_available
 from skill.dev.web_server import development_server, free_port, running_server
 from tests.conftest import require_tool
 
@@ -22,18 +22,8 @@ LAUNCH_WORDS = {"ask", "open", "tell", "launch"}
 
 @pytest.fixture(scope="module")
 def client_dir() -> Path:
-    require_tool(
-        bool(shutil.which("node") and shutil.which("npm")), "node and npm (the virtual-alexa client)"
-    )
-    if not (CLIENT_DIR / "node_modules" / "virtual-alexa").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund"],
-            cwd=CLIENT_DIR,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    return CLIENT_DIR
+    require_tool(node_available(), "node and npm (the virtual-alexa client)")
+    return ensure_installed(CLIENT_DIR, "virtual-alexa")
 
 
 def _sample(store, entry_id: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.apl import datasources, document
+from skill.dev.node_tools import ensure_installed
 from skill.dialogue import Dialogues, Screen
 from skill.phrases import default_locale
 from skill.store import AnswerStore
@@ -40,23 +40,11 @@ class ToolMissing(RuntimeError):
     """node, npm or Chromium is not installed."""
 
 
-def tools_available() -> bool:
-    return bool(shutil.which("node") and shutil.which("npm"))
-
-
 def ensure_tools() -> Path:
-    """The node tools, installed from their lock file on first use."""
-    if not tools_available():
-        raise ToolMissing("node and npm are needed for the APL tools")
-    if not (TOOLS_DIR / "node_modules" / "apl-suggester").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund"],
-            cwd=TOOLS_DIR,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    return TOOLS_DIR
+    try:
+        return ensure_installed(TOOLS_DIR, "apl-suggester")
+    except FileNotFoundError as missing:
+        raise ToolMissing(f"{missing} for the APL tools") from missing
 
 
 def screen_for(store: AnswerStore, name: str) -> Screen:
