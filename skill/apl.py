@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
     from skill.dialogue import Screen
 
-APL_INTERFACE = "Alexa.Presentation.APL"
 TOKEN = "triggerPointGuide"
 ASK_EVENT = "ask"  # SendEvent arguments: ["ask", <answer id>]
 

@@ -53,10 +53,6 @@ class Reply:
     card: Card | None = None
     screen: Screen | None = None
 
-    @property
-    def ends_session(self) -> bool:
-        return self.reprompt is None
-
 
 @dataclass(frozen=True)
 class Turn:

@@ -69,12 +69,6 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(synonyms.get(word, word) for word in stems)
 
 
-def all_terms(text: str) -> frozenset[str]:
-    """Every word of a text, stemmed and folded: for indexes whose IDF weighs common words."""
-    _, synonyms = _vocabulary()
-    return frozenset(synonyms.get(stem(word), stem(word)) for word in normalize(text).split())
-
-
 Tokenizer = Callable[[str], frozenset[str]]
 
 
