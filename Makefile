@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 
 # The Lambda runtime's Python (3.13) for `sam build`; pyenv's copy when its shim is not selected.
 PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || \
-	ls -d "$$(pyenv root 2>/dev/null)"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
+	ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
 
 .PHONY: demo chat serve test lint generate bench clean build-SkillFunction build-BaselineFunction

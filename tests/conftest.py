@@ -24,6 +24,7 @@ from skill.store import AnswerStore, default_store
 
 MAX_RESPONSE_BYTES = 24 * 1024
 ROOT = Path(__file__).resolve().parents[1]
+PYENV_ROOT = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
 
 # CI runs the full property-based budget; a developer's run stays quick.
 settings.register_profile("ci", max_examples=2000)
@@ -60,7 +61,7 @@ def lambda_python() -> str | None:
     """A working python3.13 (the Lambda runtime's version): on PATH, else pyenv's copy."""
     candidates = [
         shutil.which("python3.13"),
-        *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.13*/bin/python3.13"))),
+        *sorted(glob.glob(os.path.join(PYENV_ROOT, "versions", "3.13*", "bin", "python3.13"))),
     ]
     for candidate in filter(None, candidates):
         if subprocess.run([candidate, "--version"], capture_output=True, check=False).returncode == 0:
