@@ -76,14 +76,10 @@ class Dialogue:
     def _ask_again(self) -> str:
         return self.phrases.say("ask_again")
 
-    def _prompt(
-        self, key: str, card: Card | None = None, ends: bool = False, screen: Screen | None = None
-    ) -> Reply:
-        """A fixed reply, built once per locale: the same words every time it is said."""
+    def _prompt(self, key: str, ends: bool = False) -> Reply:
+        """A fixed spoken reply, built once per locale: the same words every time it is said."""
         if key not in self._prompts:
-            self._prompts[key] = Reply(
-                (self.phrases.say(key),), None if ends else self._ask_again, card, screen
-            )
+            self._prompts[key] = Reply((self.phrases.say(key),), None if ends else self._ask_again)
         return self._prompts[key]
 
     @cached_property
@@ -94,14 +90,15 @@ class Dialogue:
     def _prompts(self) -> dict[str, Reply]:
         return {}
 
+    @cached_property
+    def _welcome(self) -> Reply:
+        name = self.phrases.write("skill_name")
+        card = Card(name, self.phrases.write("disclaimer"))
+        screen = self._screen(name, self.phrases.write("screen_welcome"), *self._topics_screen_buttons)
+        return Reply((self.phrases.say("welcome"),), self._ask_again, card, screen)
+
     def welcome(self, state: ConversationState) -> Turn:
-        card = Card(self.phrases.write("skill_name"), self.phrases.write("disclaimer"))
-        screen = self._screen(
-            self.phrases.write("skill_name"),
-            self.phrases.write("screen_welcome"),
-            *self._topics_screen_buttons,
-        )
-        return Turn(self._prompt("welcome", card, screen=screen), state.with_pending(None))
+        return Turn(self._welcome, state.with_pending(None))
 
     @cached_property
     def _help(self) -> Reply:
@@ -128,10 +125,13 @@ class Dialogue:
     def goodbye(self, state: ConversationState) -> Turn:
         return Turn(self._prompt("goodbye", ends=True), state.with_pending(None))
 
-    def emergency(self, state: ConversationState) -> Turn:
+    @cached_property
+    def _emergency(self) -> Reply:
         card = Card(self.phrases.write("emergency_card_title"), self.phrases.write("emergency_card"))
-        screen = self._screen(card.title, card.text)
-        return Turn(self._prompt("emergency", card, ends=True, screen=screen), state.with_pending(None))
+        return Reply((self.phrases.say("emergency"),), None, card, self._screen(card.title, card.text))
+
+    def emergency(self, state: ConversationState) -> Turn:
+        return Turn(self._emergency, state.with_pending(None))
 
     def stale_touch(self, state: ConversationState) -> Turn:
         """A touch on a screen that no longer matches anything we can answer."""
