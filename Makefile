@@ -18,14 +18,14 @@ $(INSTALLED): requirements-dev.txt requirements-web.txt lambda/requirements.txt
 	touch $@
 
 demo: $(INSTALLED)
-	$(BIN)/python -m skill demo
+	$(BIN)/python -m tools demo
 
 chat: $(INSTALLED)
-	$(BIN)/python -m skill chat
+	$(BIN)/python -m tools chat
 
 # The web endpoint under gunicorn; HOST, PORT, WEB_WORKERS, SKILL_ID from the environment.
 serve: $(INSTALLED)
-	$(BIN)/gunicorn --config skill/web/gunicorn.conf.py skill.web.wsgi:app
+	$(BIN)/gunicorn --config web/gunicorn.conf.py web.wsgi:app
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -39,9 +39,9 @@ bench: $(INSTALLED)
 
 # Regenerate everything derived from the answer store: models, events, skill.json.
 generate: $(INSTALLED)
-	$(BIN)/python -m skill model
-	$(BIN)/python -m skill events
-	$(BIN)/python -m skill package
+	$(BIN)/python -m tools model
+	$(BIN)/python -m tools events
+	$(BIN)/python -m tools package
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
@@ -55,8 +55,7 @@ LAMBDA_DEPENDENCIES = test -n "$(PYTHON_LAMBDA)" || { echo "python3.13 is needed
 build-SkillFunction:
 	$(LAMBDA_DEPENDENCIES)
 	cp lambda/lambda_function.py "$(ARTIFACTS_DIR)/"
-	tar -c --exclude='skill/dev' --exclude='skill/web' --exclude='__pycache__' --exclude='skill/__main__.py' skill \
-		| tar -x -C "$(ARTIFACTS_DIR)"
+	cp -R skill "$(ARTIFACTS_DIR)/"
 
 # The benchmark's baseline (a bare ASK SDK skill), packaged the same way.
 build-BaselineFunction:

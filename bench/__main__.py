@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import artifact, cold_start, retrieval, warm
-from skill.dev.envelopes import envelope, intent_request, launch_request
+from tools.envelopes import envelope, intent_request, launch_request
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_DIR = ROOT / "bench" / "baseline"

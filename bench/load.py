@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.warm import percentile
-from skill.dev.envelopes import envelope, intent_request, launch_request
-from skill.dev.web_server import free_port, gunicorn_server, running_server
+from tools.envelopes import envelope, intent_request, launch_request
+from tools.web_server import free_port, gunicorn_server, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from skill.dev.envelopes import LocalSession, envelope, intent_request, launch_request
+from tools.envelopes import LocalSession, envelope, intent_request, launch_request
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import settings
 
 from skill.app import default_runtime
-from skill.dev.display import ssml_to_text
-from skill.dev.envelopes import LocalSession, intent_request
-from skill.dev.lambda_entry import load_lambda_handler
 from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS
 from skill.store import AnswerStore, default_store
+from tools.display import ssml_to_text
+from tools.envelopes import LocalSession, intent_request
+from tools.lambda_entry import load_lambda_handler
 
 MAX_RESPONSE_BYTES = 24 * 1024
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,9 +33,9 @@ settings.load_profile("ci" if os.environ.get("REQUIRE_ALL_TOOLS") == "1" else "d
 
 
 def run_cli(
-    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, module: str = "skill"
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, module: str = "tools"
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m skill ...`` (or another module) from the repository root, as a user runs it."""
+    """``python -m tools ...`` (or another module) from the repository root, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=ROOT,

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from skill.apl import body_items, document
-from skill.dev.envelopes import LocalSession, envelope, intent_request, launch_request, touch_event
-from skill.dev.node_tools import node_available
-from skill.dev.preview import CHROMIUM, ECHO_SHOW_8, ECHO_SPOT, render, screen_for, validate
 from tests.conftest import check_response_limits, speech_of
+from tools.envelopes import LocalSession, envelope, intent_request, launch_request, touch_event
+from tools.node_tools import node_available
+from tools.preview import CHROMIUM, ECHO_SHOW_8, ECHO_SPOT, render, screen_for, validate
 
 RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
 
@@ -143,7 +143,7 @@ def test_apl_suggester_does_report_a_broken_document(node_tools, store, monkeypa
     broken = json.loads(json.dumps(document()))
     broken["mainTemplate"]["item"]["item"]["item"]["items"][0]["textAlgin"] = "left"
     monkeypatch.setattr(skill.apl, "document", lambda: broken)
-    monkeypatch.setattr("skill.dev.preview.document", lambda: broken)
+    monkeypatch.setattr("tools.preview.document", lambda: broken)
     findings = validate(screen_for(store, "neck"))
     assert any("textAlgin" in finding["errorMessage"] for finding in findings)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill.dev.envelopes import envelope, intent_request, launch_request, session_ended_request
 from tests.conftest import ask, check_response_limits, reprompt_of, speech_of
+from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
 
 UNRELATED = [
     "how do I change a tire",

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from samcli.yamlhelper import yaml_parse
 
-from skill.dev.events import EVENTS_DIR, drifted_events, write_events
-from skill.dev.lint import lint_files, lint_model
-from skill.dev.model import MODEL_DIR, model_path
-from skill.dev.package import manifest_drifted, manifest_path, write_package
 from skill.phrases import supported_locales
 from tests.conftest import lambda_python, require_tool, run_cli, speech_of
+from tools.events import EVENTS_DIR, drifted_events, write_events
+from tools.lint import lint_files, lint_model
+from tools.model import MODEL_DIR, model_path
+from tools.package import manifest_drifted, manifest_path, write_package
 
 ROOT = Path(__file__).resolve().parents[1]
 SAM = Path(sys.executable).parent / "sam"
@@ -81,8 +81,8 @@ def test_the_artifact_holds_only_what_runs(artifact):
     assert (artifact / "lambda_function.py").is_file()
     assert (artifact / "skill" / "data" / "answers.json").is_file()
     assert (artifact / "ask_sdk_core").is_dir()
-    assert not (artifact / "skill" / "dev").exists()
-    assert not (artifact / "skill" / "web").exists()
+    assert not (artifact / "tools").exists()
+    assert not (artifact / "web").exists()
     assert not (artifact / "skill" / "__main__.py").exists()
     for absent in ("tests", "interaction_model", "events", "pytest", "_pytest", "ruff", "samcli", ".venv"):
         assert not (artifact / absent).exists(), absent

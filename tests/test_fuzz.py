@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skill.dev.envelopes import envelope, intent_request, launch_request, session_ended_request
-from skill.dev.model import model_path
 from skill.envelope import InvalidRequest
 from tests.conftest import check_response_limits
+from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
+from tools.model import model_path
 
 INTENTS = [
     intent["name"]
@@ -151,7 +151,7 @@ def envelopes(draw: st.DrawFn) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def web_client():
     """The web endpoint in development mode: without signatures, so bodies reach the skill."""
-    from skill.web.app import WebSettings, create_app
+    from web.app import WebSettings, create_app
 
     return create_app(WebSettings(verify=False)).test_client()
 

@@ -13,12 +13,12 @@ import pytest
 
 from skill.app import SkillRuntime, build_skill
 from skill.config import Settings
-from skill.dev.envelopes import envelope, intent_request, launch_request, session_ended_request
-from skill.dev.unanswered import summarize
 from skill.envelope import InvalidRequest
 from skill.logs import logger
 from skill.store import AnswerStore
 from tests.conftest import check_response_limits, run_cli, speech_of
+from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
+from tools.unanswered import summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRETS = {

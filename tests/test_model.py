@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.dev.model import MODEL_DIR, build_model, drifted_models, load_template, model_path, write_models
 from skill.phrases import supported_locales
 from skill.store import DEFAULT_STORE_PATH, parse_store
+from tools.model import MODEL_DIR, build_model, drifted_models, load_template, model_path, write_models
 
 REQUIRED_BUILTINS = {
     "AMAZON.CancelIntent",

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from skill.web.openssl_compat import BROKEN_PATTERN, FIXED_PATTERN, _load_fixed
+from web.openssl_compat import BROKEN_PATTERN, FIXED_PATTERN, _load_fixed
 
 MODULE_TEMPLATE = """
 import re
@@ -50,7 +50,7 @@ def test_without_the_shim_oscrypto_cannot_read_this_openssl_version():
 
 def test_with_the_shim_the_real_modules_load_and_read_the_version():
     code = (
-        "import skill.web\n"
+        "import web\n"
         "from oscrypto._openssl._libcrypto import libcrypto_version_info\n"
         "import ssl, re\n"
         "found = re.match(r'OpenSSL (\\d+)\\.(\\d+)\\.(\\d+)', ssl.OPENSSL_VERSION)\n"

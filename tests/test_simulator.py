@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from skill.dev.envelopes import LOCAL_SKILL_ID
-from skill.dev.model import model_path
-from skill.dev.nlu import FALLBACK_INTENT, Resolver
-from skill.dev.simulator import Simulator, coverage_report, measure_coverage, read_coverage_file
 from skill.phrases import supported_locales
 from tests.conftest import run_cli, speech_of
+from tools.envelopes import LOCAL_SKILL_ID
+from tools.model import model_path
+from tools.nlu import FALLBACK_INTENT, Resolver
+from tools.simulator import Simulator, coverage_report, measure_coverage, read_coverage_file
 
 ROOT = Path(__file__).resolve().parents[1]
 UTTERANCES = Path(__file__).parent / "data" / "utterances.tsv"

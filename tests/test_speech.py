@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
-from skill.dev.display import ssml_to_text
 from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS, PAUSE, fit_card, to_ssml
+from tools.display import ssml_to_text
 
 
 def test_segments_are_joined_with_a_pause_and_escaped():

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from skill.dev.display import ssml_to_text
-from skill.dev.model import model_path
-from skill.dev.node_tools import ensure_installed, node_available
-from skill.dev.web_server import development_server, free_port, running_server
 from tests.conftest import require_tool
+from tools.display import ssml_to_text
+from tools.model import model_path
+from tools.node_tools import ensure_installed, node_available
+from tools.web_server import development_server, free_port, running_server
 
 CLIENT_DIR = Path(__file__).parent / "virtual_alexa"
 SKILL_ID = "amzn1.ask.skill.virtual-alexa-test"

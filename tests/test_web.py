@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from skill.dev.envelopes import envelope, intent_request, launch_request
-from skill.web.app import MAX_BODY_BYTES, InsecureBindError, WebSettings, check_bind, create_app
 from tests.alexa_signing import CHAIN_URL, Authority
 from tests.conftest import speech_of
+from tools.envelopes import envelope, intent_request, launch_request
+from web.app import MAX_BODY_BYTES, InsecureBindError, WebSettings, check_bind, create_app
 
-OUR_SKILL = "amzn1.ask.skill.web-test"
+OUR_SKILL = "amzn1.ask.web-test"
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +158,7 @@ def test_development_mode_answers_unsigned_requests_on_loopback_only():
 
 def test_the_web_package_imports_on_this_openssl():
     """In a fresh interpreter: the package's compatibility shim makes flask_ask_sdk import."""
-    code = "import skill.web.app, certvalidator, flask_ask_sdk.skill_adapter; print('ok')"
+    code = "import web.app, certvalidator, flask_ask_sdk.skill_adapter; print('ok')"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )

@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from skill.dev.model import MODEL_DIR, model_path
 from skill.phrases import supported_locales
+from tools.model import MODEL_DIR, model_path
 
 PACKAGE_DIR = MODEL_DIR.parent / "skill-package"
 MANIFEST_TEMPLATE = Path(__file__).parent / "data" / "manifest.json"

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from skill.dev.envelopes import envelope, intent_request, launch_request, session_ended_request
-from skill.dev.model import MODEL_DIR
 from skill.handlers import QUERY_SLOT, QUESTION_INTENT
 from skill.store import AnswerStore
+from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
+from tools.model import MODEL_DIR
 
 EVENTS_DIR = MODEL_DIR.parent / "events"
 FIXED_TIMESTAMP = "2026-01-01T00:00:00Z"

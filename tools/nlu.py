@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skill.dev.model import model_path
 from skill.ranking import TermIndex
+from tools.model import model_path
 
 BUILTIN_UTTERANCES = Path(__file__).parent / "data" / "builtin_utterances.json"
 FALLBACK_INTENT = "AMAZON.FallbackIntent"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from skill.config import Settings
-from skill.web.app import WebSettings
+from web.app import WebSettings
 
 VERIFY_VARIABLE = "ALEXA_VERIFY"  # "0" turns request verification off (local development only)
 

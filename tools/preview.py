@@ -1,5 +1,5 @@
 """APL checks without a device: validation with apl-suggester and rendering with
-apl-viewhost-web in headless Chromium, both through the node tools in ``skill/dev/apl``."""
+apl-viewhost-web in headless Chromium, both through the node tools in ``tools/apl``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from skill.apl import datasources, document
-from skill.dev.node_tools import ensure_installed
 from skill.dialogue import Dialogues, Screen
 from skill.phrases import default_locale
 from skill.store import AnswerStore
+from tools.node_tools import ensure_installed
 
 TOOLS_DIR = Path(__file__).parent / "apl"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skill.dev.display import describe_response
-from skill.dev.envelopes import Handler, LocalSession, intent_request, launch_request
-from skill.dev.nlu import FALLBACK_INTENT, Resolution, Resolver
+from tools.display import describe_response
+from tools.envelopes import Handler, LocalSession, intent_request, launch_request
+from tools.nlu import FALLBACK_INTENT, Resolution, Resolver
 
 NO_ANSWER = "none"
 

@@ -1,4 +1,4 @@
-"""Project commands: ``python -m skill <command> --help``."""
+"""Project commands: ``python -m tools <command> --help``."""
 
 from __future__ import annotations
 
@@ -9,21 +9,21 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skill.dev.envelopes import LOCAL_SKILL_ID, Handler
 from skill.envelope import InvalidRequest
 from skill.logs import logger
 from skill.phrases import default_locale, supported_locales
 from skill.store import StoreError, default_store
+from tools.envelopes import LOCAL_SKILL_ID, Handler
 
 if TYPE_CHECKING:
-    from skill.dev.simulator import Simulator
+    from tools.simulator import Simulator
 
 DEMO_SCRIPT = Path(__file__).parent / "data" / "demo_conversation.txt"
 
 
 def _lambda_handler(args: argparse.Namespace) -> Handler:
     """The real Lambda handler, with the skill's JSON logs sent to stderr at --log-level."""
-    from skill.dev.lambda_entry import load_lambda_handler
+    from tools.lambda_entry import load_lambda_handler
 
     handler = load_lambda_handler()
     logger.stream = sys.stderr
@@ -32,7 +32,7 @@ def _lambda_handler(args: argparse.Namespace) -> Handler:
 
 
 def _simulator(args: argparse.Namespace) -> Simulator:
-    from skill.dev.simulator import Simulator
+    from tools.simulator import Simulator
 
     return Simulator(_lambda_handler(args), args.locale, args.skill_id, screen=args.screen)
 
@@ -43,7 +43,7 @@ def _print_lines(lines: Iterable[str]) -> None:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from skill.dev.simulator import describe_exchange
+    from tools.simulator import describe_exchange
 
     _print_lines(describe_exchange(_simulator(args).one_shot(args.utterance), args.json))
     return 0
@@ -51,7 +51,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 def _converse(args: argparse.Namespace, lines: Iterable[str], restart: bool) -> int:
     """Play utterances in one session; ``restart`` opens a new one when the skill ends it."""
-    from skill.dev.simulator import describe_exchange, read_utterances
+    from tools.simulator import describe_exchange, read_utterances
 
     simulator = _simulator(args)
     for utterance in read_utterances(lines):
@@ -84,7 +84,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from skill.dev.simulator import coverage_report, measure_coverage, read_coverage_file
+    from tools.simulator import coverage_report, measure_coverage, read_coverage_file
 
     intent_of = {entry.id: entry.intent_name for entry in default_store().entries}
     pairs = read_coverage_file(args.file)
@@ -94,13 +94,13 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _model(args: argparse.Namespace) -> int:
-    from skill.dev.model import drifted_models, write_models
+    from tools.model import drifted_models, write_models
 
     store = default_store()
     if args.check:
         drifted = drifted_models(store)
         for path in drifted:
-            print(f"{path}: differs from the answer store; run: python -m skill model", file=sys.stderr)
+            print(f"{path}: differs from the answer store; run: python -m tools model", file=sys.stderr)
         return 1 if drifted else 0
     for path in write_models(store):
         print(f"wrote {path}")
@@ -108,23 +108,23 @@ def _model(args: argparse.Namespace) -> int:
 
 
 def _events(args: argparse.Namespace) -> int:
-    from skill.dev.events import EVENTS_DIR, drifted_events, write_events
+    from tools.events import EVENTS_DIR, drifted_events, write_events
 
     if args.check:
         drifted = drifted_events(default_store())
         for name in drifted:
-            print(f"{EVENTS_DIR / name}: out of date; run: python -m skill events", file=sys.stderr)
+            print(f"{EVENTS_DIR / name}: out of date; run: python -m tools events", file=sys.stderr)
         return 1 if drifted else 0
     print(f"wrote {len(write_events(default_store()))} files to {EVENTS_DIR}")
     return 0
 
 
 def _package(args: argparse.Namespace) -> int:
-    from skill.dev.package import manifest_drifted, manifest_path, write_package
+    from tools.package import manifest_drifted, manifest_path, write_package
 
     if args.check:
         if manifest_drifted():
-            print(f"{manifest_path()}: out of date; run: python -m skill package", file=sys.stderr)
+            print(f"{manifest_path()}: out of date; run: python -m tools package", file=sys.stderr)
             return 1
         return 0
     for path in write_package():
@@ -133,9 +133,9 @@ def _package(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from skill.dev.lint import lint_files
-    from skill.dev.model import MODEL_DIR
-    from skill.dev.package import manifest_path
+    from tools.lint import lint_files
+    from tools.model import MODEL_DIR
+    from tools.package import manifest_path
 
     models = args.models or sorted(MODEL_DIR.glob("*.json"))
     manifest = None if args.no_manifest else manifest_path()
@@ -149,7 +149,7 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _unanswered(args: argparse.Namespace) -> int:
-    from skill.dev.unanswered import render, summarize
+    from tools.unanswered import render, summarize
 
     def lines() -> Iterable[str]:
         for path in args.logs:
@@ -167,8 +167,8 @@ def _serve(args: argparse.Namespace) -> int:
     """The development server (production: gunicorn, see `make serve`)."""
     from dataclasses import replace
 
-    from skill.web.app import check_bind, create_app
-    from skill.web.settings import web_settings_from_environment
+    from web.app import check_bind, create_app
+    from web.settings import web_settings_from_environment
 
     settings = web_settings_from_environment()
     if args.insecure_no_verify:
@@ -180,7 +180,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from skill.dev.preview import PREVIEW_VIEWPORTS, render, screen_for, validate
+    from tools.preview import PREVIEW_VIEWPORTS, render, screen_for, validate
 
     screen = screen_for(default_store(), args.screen)
     findings = validate(screen)
@@ -224,7 +224,7 @@ def _add_device_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m skill", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     ask = commands.add_parser("ask", help="one utterance, one answer (a new session)")

@@ -15,7 +15,7 @@ from skill.data_files import data_path
 from skill.phrases import supported_locales
 from skill.store import AnswerStore
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
+MODEL_DIR = Path(__file__).resolve().parents[1] / "interaction_model"
 TEMPLATE_PATH = Path(data_path("model_template.json"))
 
 

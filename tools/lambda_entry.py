@@ -7,9 +7,9 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from skill.dev.envelopes import Handler
+from tools.envelopes import Handler
 
-LAMBDA_FILE = Path(__file__).resolve().parents[2] / "lambda" / "lambda_function.py"
+LAMBDA_FILE = Path(__file__).resolve().parents[1] / "lambda" / "lambda_function.py"
 
 
 def load_lambda_module(path: Path = LAMBDA_FILE) -> ModuleType:

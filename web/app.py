@@ -23,7 +23,7 @@ from skill.app import build_skill
 from skill.envelope import InvalidRequest, check_envelope
 from skill.logs import ERROR, log_event
 from skill.store import AnswerStore, default_store
-from skill.web.verification import AlexaRequestVerifier
+from web.verification import AlexaRequestVerifier
 
 MAX_BODY_BYTES = 64 * 1024  # Alexa's requests are a few kilobytes
 
@@ -126,7 +126,7 @@ class CheckedSkillAdapter(SkillAdapter):
 
 
 def create_app(settings: WebSettings, store: AnswerStore | None = None) -> Flask:
-    app = Flask("skill.web")
+    app = Flask("web")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     # Our verifier list below replaces the SDK's defaults (which cannot take trust roots).
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False

@@ -4,6 +4,6 @@ Importing this package first corrects oscrypto's OpenSSL version check (see
 openssl_compat), so that flask_ask_sdk and its verifiers import on OpenSSL >= 3.0.10.
 """
 
-from skill.web.openssl_compat import apply
+from web.openssl_compat import apply
 
 apply()

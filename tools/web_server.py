@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -57,7 +57,7 @@ def development_server(port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "skill",
+        "tools",
         "serve",
         "--insecure-no-verify",
         "--port",
@@ -71,12 +71,12 @@ def gunicorn_server(port: int, workers: int) -> list[str]:
     return [
         str(Path(sys.executable).parent / "gunicorn"),
         "--config",
-        "skill/web/gunicorn.conf.py",
+        "web/gunicorn.conf.py",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
         "--log-level",
         "warning",
-        "skill.web.wsgi:app",
+        "web.wsgi:app",
     ]
