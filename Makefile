@@ -30,6 +30,7 @@ serve: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
 
 test: lint
 	$(BIN)/python -m pytest

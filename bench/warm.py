@@ -28,7 +28,7 @@ def realistic_mix(handler: Handler) -> list[tuple[str, dict[str, Any]]]:
     session = LocalSession(handler)
     session.send(intent_request("NeckIntent"))
     attributes = session.attributes
-    in_session = {"new_session": False, "attributes": attributes}
+    in_session: dict[str, Any] = {"new_session": False, "attributes": attributes}
     answers = [
         "CausesUpperBackIntent",
         "ReleaseUpperBackIntent",

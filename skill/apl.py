@@ -26,7 +26,8 @@ _NUMBERED = re.compile(r"^(\d+)\.\s+(.*)$")
 
 @cache
 def document() -> dict[str, Any]:
-    return read_json("apl/document.json")
+    loaded: dict[str, Any] = read_json("apl/document.json")
+    return loaded
 
 
 def _markup_safe(text: str) -> str:

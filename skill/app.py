@@ -44,7 +44,8 @@ class SkillRuntime:
         """Raises InvalidRequest (with a short reason) for anything that is not our request."""
         envelope = self._deserialize(check_envelope(event, self.settings.skill_id))
         response = self.skill.invoke(request_envelope=envelope, context=context)
-        return self.skill.serializer.serialize(response)
+        serialized: dict[str, Any] = self.skill.serializer.serialize(response)  # type: ignore[assignment]
+        return serialized
 
     def _deserialize(self, event: dict[str, Any]) -> RequestEnvelope:
         """The SDK's model of the request, with its ISO 8601 timestamp parsed by the standard
@@ -55,7 +56,7 @@ class SkillRuntime:
         if timestamp is not None:
             event = {**event, "request": {**request, "timestamp": None}}
         try:
-            envelope = self.skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+            envelope: RequestEnvelope = self.skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
         except (AskSdkException, ValueError, TypeError, AttributeError, OverflowError) as error:
             log_event("invalid_request", reason="envelope does not deserialize")
             raise InvalidRequest("the request is not a valid Alexa envelope") from error

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from skill.conversation import ConversationState, Offer, Part, Pending
 from skill.phrases import Phrases, join_naturally, phrases_for
+from skill.prompts import PromptKey
 from skill.safety import describes_emergency
 from skill.store import AnswerStore, Entry
 
@@ -76,7 +77,7 @@ class Dialogue:
     def _ask_again(self) -> str:
         return self.phrases.say("ask_again")
 
-    def _prompt(self, key: str, ends: bool = False) -> Reply:
+    def _prompt(self, key: PromptKey, ends: bool = False) -> Reply:
         """A fixed spoken reply, built once per locale: the same words every time it is said."""
         if key not in self._prompts:
             self._prompts[key] = Reply((self.phrases.say(key),), None if ends else self._ask_again)

@@ -26,8 +26,9 @@ def application_id(event: dict[str, Any]) -> str | None:
         node: Any = event
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get("applicationId"), str):
-            return node["applicationId"]
+        value = node.get("applicationId") if isinstance(node, dict) else None
+        if isinstance(value, str):
+            return value
     return None
 
 

@@ -17,12 +17,17 @@ from skill.apl import render_directive, supports_apl, touched_answer_id
 from skill.conversation import ConversationState
 from skill.dialogue import Dialogue, Dialogues, Turn
 from skill.logs import ERROR, log_event
-from skill.request_context import ANSWERED, dialogue_of, request_summary, state_of
+from skill.request_context import context_of, request_summary
 from skill.speech import fit_card, to_ssml
 
 QUESTION_INTENT = "QuestionIntent"
 QUERY_SLOT = "query"
 MAX_LOGGED_QUERY = 500
+
+
+def _intent_name(handler_input: HandlerInput) -> str:
+    """The SDK types the name as ``str | bytes``; Alexa always sends a string."""
+    return str(get_intent_name(handler_input))
 
 
 def render(handler_input: HandlerInput, turn: Turn) -> Response:
@@ -39,7 +44,7 @@ def render(handler_input: HandlerInput, turn: Turn) -> Response:
     if reply.screen is not None and supports_apl(handler_input):
         builder.add_directive(render_directive(reply.screen))
     handler_input.attributes_manager.session_attributes = turn.state.to_attributes()
-    handler_input.attributes_manager.request_attributes[ANSWERED] = turn.answered
+    context_of(handler_input).answered = turn.answered
     return builder.response
 
 
@@ -50,7 +55,8 @@ class DialogueHandler(AbstractRequestHandler):
         raise NotImplementedError
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.respond(dialogue_of(handler_input), state_of(handler_input), handler_input)
+        context = context_of(handler_input)
+        turn = self.respond(context.dialogue, context.state, handler_input)
         return render(handler_input, turn)
 
 
@@ -68,11 +74,11 @@ class AnswerIntentHandler(DialogueHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (
             is_request_type("IntentRequest")(handler_input)
-            and dialogue_of(handler_input).store.for_intent(get_intent_name(handler_input)) is not None
+            and context_of(handler_input).dialogue.store.for_intent(_intent_name(handler_input)) is not None
         )
 
     def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
-        entry = dialogue.store.for_intent(get_intent_name(handler_input))
+        entry = dialogue.store.for_intent(_intent_name(handler_input))
         assert entry is not None  # checked in can_handle
         return dialogue.answer(entry, state)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -11,7 +9,7 @@ from ask_sdk_model import Response
 from skill.conversation import ConversationState
 from skill.dialogue import Dialogues
 from skill.logs import log_event
-from skill.request_context import DIALOGUE, STARTED, STATE, request_summary
+from skill.request_context import RequestContext, attach_context, request_summary
 
 
 class ConversationInterceptor(AbstractRequestInterceptor):
@@ -21,14 +19,11 @@ class ConversationInterceptor(AbstractRequestInterceptor):
         self.dialogues = dialogues
 
     def process(self, handler_input: HandlerInput) -> None:
-        attributes = handler_input.attributes_manager.request_attributes
-        attributes[STARTED] = time.perf_counter()
-        attributes[DIALOGUE] = self.dialogues.for_locale(
-            getattr(handler_input.request_envelope.request, "locale", None)
-        )
+        dialogue = self.dialogues.for_locale(getattr(handler_input.request_envelope.request, "locale", None))
         session = handler_input.request_envelope.session
         raw = session.attributes if session is not None else None
-        attributes[STATE] = ConversationState.from_attributes(raw, self.dialogues.store)
+        state = ConversationState.from_attributes(raw, self.dialogues.store)
+        attach_context(handler_input, RequestContext(dialogue, state))
 
 
 class RequestLogInterceptor(AbstractResponseInterceptor):

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from skill.data_files import read_json
+from skill.prompts import PromptKey, bundled_prompts
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,8 @@ class LocaleFacts:
 
 @cache
 def _locales_document() -> dict[str, Any]:
-    return read_json("locales.json")
-
-
-@cache
-def _prompts() -> dict[str, str]:
-    return read_json("prompts.json")
+    document: dict[str, Any] = read_json("locales.json")
+    return document
 
 
 def supported_locales() -> tuple[str, ...]:
@@ -52,17 +49,17 @@ class Phrases:
 
     facts: LocaleFacts
 
-    def say(self, key: str, **values: str) -> str:
+    def say(self, key: PromptKey, **values: str) -> str:
         """A prompt for the ear: the emergency number in its spoken form."""
         return self._fill(key, self.facts.emergency_number_spoken, values)
 
-    def write(self, key: str, **values: str) -> str:
+    def write(self, key: PromptKey, **values: str) -> str:
         """A prompt for a card: the emergency number as it is written."""
         return self._fill(key, self.facts.emergency_number, values)
 
     @staticmethod
-    def _fill(key: str, emergency_number: str, values: dict[str, str]) -> str:
-        prompts = _prompts()
+    def _fill(key: PromptKey, emergency_number: str, values: dict[str, str]) -> str:
+        prompts = bundled_prompts()
         return prompts[key].format(
             emergency_number=emergency_number,
             example=prompts["example"],

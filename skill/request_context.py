@@ -1,8 +1,13 @@
-"""Per-request values the interceptors set for the handlers, and the request's log summary."""
+"""The per-request values the interceptors set for the handlers, as one typed object.
+
+The SDK's request attributes are a string-keyed dict of ``Any``; keeping a single
+``RequestContext`` under one key lets the type checker follow every value through.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -11,29 +16,43 @@ from ask_sdk_model import IntentRequest
 if TYPE_CHECKING:
     from skill.conversation import ConversationState
     from skill.dialogue import Dialogue
+    from skill.store import Entry
 
-DIALOGUE, STATE, ANSWERED, STARTED = "dialogue", "state", "answered", "started"
-
-
-def dialogue_of(handler_input: HandlerInput) -> Dialogue:
-    return handler_input.attributes_manager.request_attributes[DIALOGUE]
+_KEY = "request_context"
 
 
-def state_of(handler_input: HandlerInput) -> ConversationState:
-    return handler_input.attributes_manager.request_attributes[STATE]
+@dataclass
+class RequestContext:
+    """``answered`` is set by the renderer once a reply names a store entry."""
+
+    dialogue: Dialogue
+    state: ConversationState
+    started: float = field(default_factory=time.perf_counter)
+    answered: Entry | None = None
+
+
+def attach_context(handler_input: HandlerInput, context: RequestContext) -> None:
+    handler_input.attributes_manager.request_attributes[_KEY] = context
+
+
+def context_of(handler_input: HandlerInput) -> RequestContext:
+    """Raises LookupError when the interceptor did not run (a bug, caught by the exception handler)."""
+    context = handler_input.attributes_manager.request_attributes.get(_KEY)
+    if not isinstance(context, RequestContext):
+        raise LookupError("no request context: the conversation interceptor did not run")
+    return context
 
 
 def request_summary(handler_input: HandlerInput) -> dict[str, Any]:
     """What one request log line says: ids and outcome, never user or device data."""
     request = handler_input.request_envelope.request
-    attributes = handler_input.attributes_manager.request_attributes
-    answered = attributes.get(ANSWERED)
-    started = attributes.get(STARTED)
-    intent = getattr(request, "intent", None) if isinstance(request, IntentRequest) else None
+    context = handler_input.attributes_manager.request_attributes.get(_KEY)
+    known = context if isinstance(context, RequestContext) else None
+    intent = request.intent if isinstance(request, IntentRequest) else None
     return {
         "request_id": getattr(request, "request_id", None),
         "request_type": getattr(request, "object_type", None),
         "intent": getattr(intent, "name", None),
-        "answer": answered.id if answered is not None else "unanswered",
-        "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+        "answer": known.answered.id if known is not None and known.answered is not None else "unanswered",
+        "latency_ms": round((time.perf_counter() - known.started) * 1000, 2) if known else None,
     }

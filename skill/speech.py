@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-MAX_SSML_CHARS = 8000  # Alexa: outputSpeech and reprompt SSML, each.
-MAX_CARD_CHARS = 8000  # Alexa: card title and content together.
+from skill.limits import MAX_CARD_CHARS, MAX_SSML_CHARS
+
 PAUSE = '<break time="300ms"/>'
 
 _SPEAK_OPEN, _SPEAK_CLOSE = "<speak>", "</speak>"

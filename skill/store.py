@@ -12,19 +12,20 @@ from functools import cache
 from typing import Any
 
 from skill.data_files import data_path, read_json
+from skill.limits import MAX_CARD_CHARS
 
 DEFAULT_STORE_PATH = data_path("answers.json")
 
 MAX_SPOKEN_WORDS = 80
-MAX_CARD_CHARS = 7000  # Alexa allows 8000 for title + text; leave room for the disclaimer.
+# Room on the card for what the renderer adds to an entry's text (the disclaimer, the related questions).
+CARD_FOOTER_ROOM = 1000
+MAX_ENTRY_CARD_CHARS = MAX_CARD_CHARS - CARD_FOOTER_ROOM
 MIN_SAMPLES = 20
 PLACEHOLDERS = frozenset({"emergency_number"})
 
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")
 _PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
-_TEXT_FIELDS = ("topic", "question", "speech", "card_title", "card_text")
-_LIST_FIELDS = ("keywords", "samples", "related")
 
 
 class StoreError(ValueError):
@@ -118,24 +119,38 @@ def parse_entry(raw: object, position: int) -> Entry:
     entry_id = raw.get("id")
     if not isinstance(entry_id, str) or not _ID_PATTERN.match(entry_id):
         raise StoreError(f"#{position}", "id", "must be lowercase letters, digits and _")
-    text = {field: _require_text(raw, entry_id, field) for field in _TEXT_FIELDS}
-    lists = {field: _require_list(raw, entry_id, field) for field in _LIST_FIELDS}
-    more = _require_text(raw, entry_id, "more") if "more" in raw else None
-    _check_spoken_length(entry_id, "speech", text["speech"])
-    if more is not None:
-        _check_spoken_length(entry_id, "more", more)
-    if len(text["card_title"]) + len(text["card_text"]) > MAX_CARD_CHARS:
-        raise StoreError(entry_id, "card_text", f"title and text exceed {MAX_CARD_CHARS} characters")
-    if len(lists["samples"]) < MIN_SAMPLES:
-        raise StoreError(
-            entry_id, "samples", f"has {len(lists['samples'])}; at least {MIN_SAMPLES} are needed"
-        )
-    for sample in lists["samples"]:
+
+    def text(field: str) -> str:
+        return _require_text(raw, entry_id, field)
+
+    def texts(field: str) -> tuple[str, ...]:
+        return _require_list(raw, entry_id, field)
+
+    entry = Entry(
+        id=entry_id,
+        topic=text("topic"),
+        question=text("question"),
+        keywords=texts("keywords"),
+        samples=texts("samples"),
+        speech=text("speech"),
+        more=text("more") if "more" in raw else None,
+        card_title=text("card_title"),
+        card_text=text("card_text"),
+        related=texts("related"),
+    )
+    _check_spoken_length(entry_id, "speech", entry.speech)
+    if entry.more is not None:
+        _check_spoken_length(entry_id, "more", entry.more)
+    if len(entry.card_title) + len(entry.card_text) > MAX_ENTRY_CARD_CHARS:
+        raise StoreError(entry_id, "card_text", f"title and text exceed {MAX_ENTRY_CARD_CHARS} characters")
+    if len(entry.samples) < MIN_SAMPLES:
+        raise StoreError(entry_id, "samples", f"has {len(entry.samples)}; at least {MIN_SAMPLES} are needed")
+    for sample in entry.samples:
         if not _SAMPLE_PATTERN.match(sample):
             raise StoreError(entry_id, "samples", f"{sample!r} may hold only letters, spaces, ' and .")
-    if entry_id in lists["related"]:
+    if entry_id in entry.related:
         raise StoreError(entry_id, "related", "an entry cannot be related to itself")
-    return Entry(id=entry_id, more=more, **text, **lists)
+    return entry
 
 
 def _check_store(entries: list[Entry]) -> None:

@@ -16,13 +16,12 @@ import pytest
 from hypothesis import settings
 
 from skill.app import default_runtime
-from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS
+from skill.limits import MAX_CARD_CHARS, MAX_RESPONSE_BYTES, MAX_SSML_CHARS
 from skill.store import AnswerStore, default_store
 from tools.display import ssml_to_text
 from tools.envelopes import LocalSession, intent_request
 from tools.lambda_entry import load_lambda_handler
 
-MAX_RESPONSE_BYTES = 24 * 1024
 ROOT = Path(__file__).resolve().parents[1]
 PYENV_ROOT = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from skill.apl import body_items, document
+from skill.limits import MAX_RESPONSE_BYTES
 from tests.conftest import check_response_limits, speech_of
 from tools.envelopes import LocalSession, envelope, intent_request, launch_request, touch_event
 from tools.node_tools import node_available
@@ -102,7 +103,7 @@ def test_every_response_with_its_screen_stays_within_alexas_limits(handler, stor
         received = handler(envelope(request, screen=True), None)
         check_response_limits(received)
         sizes.append(len(json.dumps(received).encode()))
-    assert max(sizes) <= 24 * 1024
+    assert max(sizes) <= MAX_RESPONSE_BYTES
 
 
 def test_the_document_adapts_to_round_portrait_and_tv_viewports():

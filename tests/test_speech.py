@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
-from skill.speech import MAX_CARD_CHARS, MAX_SSML_CHARS, PAUSE, fit_card, to_ssml
+from skill.limits import MAX_CARD_CHARS, MAX_SSML_CHARS
+from skill.speech import PAUSE, fit_card, to_ssml
 from tools.display import ssml_to_text
 
 
