@@ -23,8 +23,8 @@ from functools import cache, cached_property
 from typing import Generic, TypeVar
 
 from skill.data_files import read_json
-from skill.safety import normalize
 from skill.store import AnswerStore, Entry
+from skill.text import normalize
 
 # Coverage an entry must reach before the skill answers with it, and the lead it must
 # have over the runner-up; both chosen on tests/data/paraphrases.tsv.

@@ -6,14 +6,7 @@ import re
 from functools import cache
 
 from skill.data_files import read_json
-
-_APOSTROPHES = re.compile(r"['’`]")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def normalize(text: str) -> str:
-    """Lowercase words only: "Can't breathe!" becomes "cant breathe"."""
-    return " ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", text.lower())).split())
+from skill.text import normalize
 
 
 @cache

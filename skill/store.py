@@ -13,6 +13,7 @@ from typing import Any
 
 from skill.data_files import data_path, read_json
 from skill.limits import MAX_CARD_CHARS
+from skill.text import normalize
 
 DEFAULT_STORE_PATH = data_path("answers.json")
 
@@ -166,8 +167,7 @@ def _check_store(entries: list[Entry]) -> None:
             if related_id not in seen_ids:
                 raise StoreError(entry.id, "related", f"names {related_id!r}, which does not exist")
         for sample in entry.samples:
-            folded = " ".join(sample.lower().split())
-            other = owner_of_sample.setdefault(folded, entry.id)
+            other = owner_of_sample.setdefault(normalize(sample), entry.id)
             if other != entry.id:
                 raise StoreError(entry.id, "samples", f"{sample!r} is also a sample of {other!r}")
 

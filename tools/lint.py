@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skill.text import normalize
+
 REQUIRED_BUILTINS = (
     "AMAZON.CancelIntent",
     "AMAZON.HelpIntent",
@@ -63,7 +65,11 @@ class Finding:
 
 
 def fold(utterance: str) -> str:
-    return " ".join(utterance.lower().split())
+    """The normalised text of a sample, its slot references ({query}) kept as they are."""
+    parts = _SLOT_REFERENCE.split(utterance)
+    return " ".join(
+        f"{{{part}}}" if index % 2 else normalize(part) for index, part in enumerate(parts) if part.strip()
+    )
 
 
 def _invocation_findings(file: str, name: str) -> Iterator[Finding]:
@@ -158,7 +164,7 @@ def lint_example_phrases(
         invocation = model["interactionModel"]["languageModel"]["invocationName"]
         matchers = _sample_matchers(model)
         for phrase in info.get("examplePhrases", []):
-            spoken = fold(re.sub(r"[^\w\s']", " ", phrase))
+            spoken = normalize(phrase)
             launch = re.match(
                 rf"^alexa (open|launch|start|ask|tell) {re.escape(invocation)}( (.*))?$", spoken
             )

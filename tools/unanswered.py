@@ -10,6 +10,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from skill.text import normalize
+
 
 @dataclass
 class QuerySummary:
@@ -39,7 +41,7 @@ def summarize(lines: Iterable[str]) -> list[QuerySummary]:
         query = event.get("query")
         if event.get("event") != "unanswered_query" or not isinstance(query, str):
             continue
-        key = " ".join(query.lower().split())
+        key = normalize(query)
         summary = summaries.setdefault(key, QuerySummary(key))
         summary.count += 1
         if isinstance(event.get("locale"), str):
