@@ -5,14 +5,14 @@ The skill is built on the first invocation of each container and reused after th
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from skill.app import default_runtime
+from skill.config import Settings
 from skill.envelope import InvalidRequest
 from skill.logs import log_event, logger
 
-logger.set_level(os.environ.get("LOG_LEVEL", "INFO"))
+logger.set_level(Settings.from_environment().log_level)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -1,9 +1,16 @@
-"""Deployment settings, read from the environment once when the skill is built."""
+"""Settings from the environment: the one module that reads it, for every host and tool.
+
+Lambda sets ``SKILL_ID`` and ``LOG_LEVEL`` from template.yaml; the web host adds its own
+knobs. Each is parsed here once, so a name or a default is never written twice.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+_FALSE = frozenset({"0", "false", "no", "off"})
 
 
 @dataclass(frozen=True)
@@ -11,7 +18,20 @@ class Settings:
     """``skill_id``: the only Alexa skill allowed to call us (None: any, for local use)."""
 
     skill_id: str | None = None
+    log_level: str = "INFO"
+    web_verify: bool = True
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    web_workers: int = 2
 
     @classmethod
-    def from_environment(cls) -> Settings:
-        return cls(skill_id=os.environ.get("SKILL_ID", "").strip() or None)
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            skill_id=env.get("SKILL_ID", "").strip() or None,
+            log_level=env.get("LOG_LEVEL", "").strip().upper() or cls.log_level,
+            web_verify=env.get("ALEXA_VERIFY", "1").strip().lower() not in _FALSE,
+            web_host=env.get("HOST", "").strip() or cls.web_host,
+            web_port=int(env.get("PORT", "").strip() or cls.web_port),
+            web_workers=int(env.get("WEB_WORKERS", "").strip() or cls.web_workers),
+        )

@@ -16,12 +16,11 @@ from ask_sdk_model.ui import SimpleCard
 from skill.apl import render_directive, supports_apl, touched_answer_id
 from skill.conversation import ConversationState
 from skill.dialogue import Dialogue, Dialogues, Turn
+from skill.intents import catch_all_intent
 from skill.logs import ERROR, log_event
 from skill.request_context import context_of, request_summary
 from skill.speech import fit_card, to_ssml
 
-QUESTION_INTENT = "QuestionIntent"
-QUERY_SLOT = "query"
 MAX_LOGGED_QUERY = 500
 
 
@@ -87,10 +86,10 @@ class QuestionIntentHandler(DialogueHandler):
     """The catch-all: a free-form question in an AMAZON.SearchQuery slot."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(QUESTION_INTENT)(handler_input)
+        return is_intent_name(catch_all_intent().name)(handler_input)
 
     def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
-        slot = get_slot(handler_input, QUERY_SLOT)
+        slot = get_slot(handler_input, catch_all_intent().slot)
         query = getattr(slot, "value", None)
         if not isinstance(query, str) or not query.strip():
             return dialogue.fallback(state)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skill.config import Settings
 from skill.envelope import InvalidRequest
 from skill.logs import logger
 from skill.phrases import default_locale, supported_locales
@@ -211,7 +211,7 @@ def _add_device_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--skill-id",
-        default=os.environ.get("SKILL_ID") or LOCAL_SKILL_ID,
+        default=Settings.from_environment().skill_id or LOCAL_SKILL_ID,
         help="application id sent in requests (default: $SKILL_ID, else a local id)",
     )
     parser.add_argument("--json", action="store_true", help="print the raw request and response envelopes")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from skill.handlers import QUERY_SLOT, QUESTION_INTENT
+from skill.intents import catch_all_intent
 from skill.store import AnswerStore
 from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
 from tools.model import MODEL_DIR
@@ -31,7 +31,8 @@ def _requests(store: AnswerStore) -> dict[str, dict[str, Any]]:
         "session-ended": session_ended_request(),
     }
     for name, query in CATCH_ALL_QUERIES.items():
-        requests[name] = intent_request(QUESTION_INTENT, {QUERY_SLOT: query})
+        catch_all = catch_all_intent()
+        requests[name] = intent_request(catch_all.name, {catch_all.slot: query})
     for entry in store.entries:
         requests[f"answer-{entry.id.replace('_', '-')}"] = intent_request(entry.intent_name)
     return requests

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.text import normalize
+from tools.invocation import ASK_VERBS, CONNECTING_WORDS, LAUNCH_VERBS, RESERVED_LAUNCH_WORDS
 
 REQUIRED_BUILTINS = (
     "AMAZON.CancelIntent",
@@ -19,28 +20,6 @@ REQUIRED_BUILTINS = (
     "AMAZON.StopIntent",
     "AMAZON.NavigateHomeIntent",
     "AMAZON.FallbackIntent",
-)
-# Launch and connecting words Alexa reserves, and words an invocation name may not use.
-LAUNCH_WORDS = frozenset(
-    (
-        "ask",
-        "begin",
-        "can",
-        "launch",
-        "load",
-        "open",
-        "play",
-        "resume",
-        "run",
-        "start",
-        "talk",
-        "tell",
-        "use",
-        "enable",
-    )
-)
-CONNECTING_WORDS = frozenset(
-    ("about", "and", "by", "for", "from", "if", "in", "that", "to", "using", "whether", "with")
 )
 FORBIDDEN_WORDS = frozenset(("alexa", "amazon", "echo", "skill", "app", "computer"))
 SEARCH_QUERY = "AMAZON.SearchQuery"
@@ -81,7 +60,7 @@ def _invocation_findings(file: str, name: str) -> Iterator[Finding]:
     words = name.split()
     if len(words) < 2:
         yield finding("use at least two words")
-    if words and (words[0] in LAUNCH_WORDS or words[-1] in LAUNCH_WORDS):
+    if words and (words[0] in RESERVED_LAUNCH_WORDS or words[-1] in RESERVED_LAUNCH_WORDS):
         yield finding("must not begin or end with a launch word (ask, open, start...)")
     if words and (words[0] in CONNECTING_WORDS or words[-1] in CONNECTING_WORDS):
         yield finding("must not begin or end with a connecting word (to, from, about...)")
@@ -166,7 +145,7 @@ def lint_example_phrases(
         for phrase in info.get("examplePhrases", []):
             spoken = normalize(phrase)
             launch = re.match(
-                rf"^alexa (open|launch|start|ask|tell) {re.escape(invocation)}( (.*))?$", spoken
+                rf"^alexa ({'|'.join(LAUNCH_VERBS + ASK_VERBS)}) {re.escape(invocation)}( (.*))?$", spoken
             )
             if launch is None:
                 findings.append(Finding(file, locale, phrase, f'must start "Alexa, open/ask {invocation}"'))

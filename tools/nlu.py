@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.ranking import TermIndex
+from tools.invocation import ASK_VERBS, CONNECTING_WORDS, LAUNCH_VERBS
 from tools.model import model_path
 
 BUILTIN_UTTERANCES = Path(__file__).parent / "data" / "builtin_utterances.json"
@@ -22,9 +23,6 @@ FALLBACK_INTENT = "AMAZON.FallbackIntent"
 # statistical stage to route to it; chosen on tests/data/utterances.tsv.
 STATISTICAL_THRESHOLD = 0.6
 
-LAUNCH_VERBS = ("open", "launch", "start", "begin", "load", "run")
-ASK_VERBS = ("ask", "tell")
-CONNECTING_WORDS = ("to", "about", "for", "whether", "if", "that")
 
 _PUNCTUATION = re.compile(r"[^\w\s'{}]")
 
