@@ -1,8 +1,9 @@
 """Conversation state carried between turns in Alexa session attributes.
 
 Session attributes come back to us inside the request, so they are untrusted input:
-anything that is not exactly what we wrote (an unknown answer id, a wrong type) is
-dropped on load instead of crashing or misrouting the turn.
+anything that is not exactly what we wrote (an unknown key or answer id, a wrong type,
+an over-long value) is dropped on load instead of crashing or misrouting the turn, and
+only what we wrote is ever sent back.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from skill.store import AnswerStore, Entry
+
+# What we write is a few short ids; anything longer or larger is not ours. Caps applied
+# before anything walks the value, so a huge or deeply nested one costs nothing.
+MAX_ID_CHARS = 64
+MAX_HEARD_IDS = 64
 
 
 class Part(StrEnum):
@@ -50,8 +56,7 @@ class ConversationState:
 
     @classmethod
     def from_attributes(cls, attributes: object, store: AnswerStore) -> ConversationState:
-        if not isinstance(attributes, dict):
-            return cls()
+        attributes = readable_attributes(attributes)
         return cls(
             last=_load_spoken(attributes.get("last"), store),
             pending=_load_pending(attributes.get("pending"), store),
@@ -72,6 +77,37 @@ class ConversationState:
 
     def with_pending(self, pending: Pending | None) -> ConversationState:
         return ConversationState(last=self.last, pending=pending, heard=self.heard)
+
+
+def _short_id(value: object) -> str | None:
+    return value if isinstance(value, str) and len(value) <= MAX_ID_CHARS else None
+
+
+def _id_and(value: object, key: str) -> dict[str, str] | None:
+    """``{"id": <short string>, key: <short string>}``, nothing else kept."""
+    if not isinstance(value, dict):
+        return None
+    found, kind = _short_id(value.get("id")), _short_id(value.get(key))
+    return {"id": found, key: kind} if found is not None and kind is not None else None
+
+
+def readable_attributes(raw: object) -> dict[str, Any]:
+    """Session attributes reduced to the keys and shapes we write (without the store: ids
+    are checked against it on load), so nothing else is deserialized, copied or echoed.
+
+    Only fixed paths are looked at and lists are cut before they are read: neither the
+    size nor the nesting depth of what arrived changes the cost."""
+    if not isinstance(raw, dict):
+        return {}
+    readable: dict[str, Any] = {}
+    heard = raw.get("heard")
+    if isinstance(heard, list):
+        readable["heard"] = [item for item in heard[:MAX_HEARD_IDS] if _short_id(item) is not None]
+    for key, kind in (("last", "part"), ("pending", "offer")):
+        found = _id_and(raw.get(key), kind)
+        if found is not None:
+            readable[key] = found
+    return readable
 
 
 def _known_ids(value: object, store: AnswerStore) -> list[str]:

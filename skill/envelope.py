@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from skill.conversation import readable_attributes
+
 
 class InvalidRequest(ValueError):
     """The request is not one this skill will answer; the message says why, briefly."""
@@ -33,7 +35,7 @@ def application_id(event: dict[str, Any]) -> str | None:
 
 
 def check_envelope(event: object, skill_id: str | None) -> dict[str, Any]:
-    """Return the event (state it cannot read dropped) if it is an envelope meant for ``skill_id``.
+    """Return the event (state we did not write dropped) if it is an envelope meant for ``skill_id``.
 
     ``skill_id`` None (no SKILL_ID configured) accepts any application id, for
     local development only; a deployment always sets it.
@@ -54,7 +56,9 @@ def check_envelope(event: object, skill_id: str | None) -> dict[str, Any]:
         raise InvalidRequest("the request names no application id")
     if skill_id and sent_for != skill_id:
         raise InvalidRequest("the request is for another skill")
-    if session is not None and not isinstance(session.get("attributes", {}), dict | None):
-        # Unreadable conversation state is dropped (a fresh conversation), not a refusal.
-        return {**event, "session": {**session, "attributes": {}}}
-    return event
+    if session is None:
+        return event
+    # Conversation state is reduced to what we write before the SDK copies it: whatever
+    # else arrived (unknown keys, wrong types, huge or deeply nested values) is dropped
+    # (a fresh conversation), not refused.
+    return {**event, "session": {**session, "attributes": readable_attributes(session.get("attributes"))}}

@@ -211,7 +211,8 @@ class UnsupportedRequestHandler(DialogueHandler):
 
 
 class CatchAllExceptionHandler(AbstractExceptionHandler):
-    """Any failure: log it, apologise, keep the session (and its state) going."""
+    """Any failure: log it, apologise and keep the session going, with the conversation
+    state reset: what led to the failure must not come back with the next turn."""
 
     def __init__(self, dialogues: Dialogues) -> None:
         self.dialogues = dialogues
@@ -221,11 +222,15 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log_event("request", level=ERROR, **request_summary(handler_input), error=type(exception).__name__)
-        request = handler_input.request_envelope.request
-        dialogue = self.dialogues.for_locale(getattr(request, "locale", None))
-        reply = dialogue.error(ConversationState()).reply
+        envelope = handler_input.request_envelope
+        if envelope.session is not None:
+            handler_input.attributes_manager.session_attributes = ConversationState().to_attributes()
         # A fresh response: whatever the failed handler had half-built is dropped.
         builder = ResponseFactory()
+        if is_request_type("SessionEndedRequest")(handler_input):
+            return builder.response  # Alexa accepts no speech for it
+        dialogue = self.dialogues.for_locale(getattr(envelope.request, "locale", None))
+        reply = dialogue.error(ConversationState()).reply
         builder.speak(to_ssml(reply.speech)).ask(to_ssml((reply.reprompt or "",)))
         return builder.response
 

@@ -24,6 +24,9 @@ class ConversationInterceptor(AbstractRequestInterceptor):
         raw = session.attributes if session is not None else None
         state = ConversationState.from_attributes(raw, self.dialogues.store)
         attach_context(handler_input, RequestContext(dialogue, state))
+        if session is not None:
+            # Only state we could read goes back, whatever path the turn takes.
+            handler_input.attributes_manager.session_attributes = state.to_attributes()
 
 
 class RequestLogInterceptor(AbstractResponseInterceptor):

@@ -4,6 +4,10 @@ A few lines instead of the ``logging`` package: importing and formatting through
 more per cold start and per request than the whole rest of a request's own work (see
 bench/). Only what the callers pass is logged: request ids and outcomes, never the
 envelope, the user, the device or the API access token.
+
+No input can make a write fail: lines are ASCII (``\\uXXXX`` escapes, so a lone surrogate
+in a query is written, not an encoding error), and a value that cannot be written at all
+is replaced by the error's name.
 """
 
 from __future__ import annotations
@@ -34,11 +38,15 @@ class JsonLogger:
         now = time.time()
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
         name = "ERROR" if level >= ERROR else "INFO" if level >= INFO else "DEBUG"
-        line = json.dumps(
-            {"time": stamp, "level": name, "event": event, **fields}, default=str, ensure_ascii=False
-        )
-        stream = self.stream or sys.stdout
-        stream.write(line + "\n")
+        head = {"time": stamp, "level": name, "event": event}
+        try:
+            line = json.dumps({**head, **fields}, default=repr)
+        except (ValueError, TypeError, RecursionError) as error:  # e.g. an int too long to print
+            line = json.dumps({**head, "log_error": type(error).__name__})
+        try:
+            (self.stream or sys.stdout).write(line + "\n")
+        except (OSError, ValueError):
+            pass  # a closed or broken stream: losing a line must not fail the request
 
 
 logger = JsonLogger()

@@ -35,12 +35,17 @@ def default_locale() -> str:
     return str(_locales_document()["default"])
 
 
+def supported_locale(locale: object) -> str:
+    """The request's locale if we support it, else the default: what every per-locale cache
+    is keyed by, so a client cannot grow one by sending new locale strings."""
+    document = _locales_document()
+    return locale if isinstance(locale, str) and locale in document["locales"] else str(document["default"])
+
+
 def locale_facts(locale: object) -> LocaleFacts:
     """Facts for the request's locale; an unknown or missing locale gets the default's."""
-    document = _locales_document()
-    known = document["locales"]
-    chosen = locale if isinstance(locale, str) and locale in known else document["default"]
-    return LocaleFacts(locale=chosen, **known[chosen])
+    chosen = supported_locale(locale)
+    return LocaleFacts(locale=chosen, **_locales_document()["locales"][chosen])
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,12 @@ class Phrases:
         return store_text.replace("{emergency_number}", self.facts.emergency_number)
 
 
-@cache
 def phrases_for(locale: object) -> Phrases:
+    return _phrases_for_supported(supported_locale(locale))
+
+
+@cache
+def _phrases_for_supported(locale: str) -> Phrases:
     return Phrases(locale_facts(locale))
 
 

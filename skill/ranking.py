@@ -19,7 +19,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Generic, TypeVar
 
 from skill.data_files import read_json
@@ -34,11 +34,13 @@ MIN_LEAD = 0.1
 # the most query terms the subset search uses (the heaviest; the rest only dilute).
 CANDIDATE_POOL = 4
 MAX_QUERY_TERMS = 12
+# Stems kept: every word of the store and of recent queries, but not every word anyone sends.
+STEM_CACHE_SIZE = 8192
 
 Label = TypeVar("Label")
 
 
-@cache
+@lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str) -> str:
     """A deliberately small stemmer: both sides of a match use it, so it need only agree."""
     for suffix, replacement, min_length in (

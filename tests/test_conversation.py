@@ -236,11 +236,12 @@ def test_untrusted_session_attributes_cannot_crash_or_misroute(handler, attribut
     assert speech_of(repeat).startswith("I haven't answered anything yet")
 
 
-def test_a_failing_request_apologises_and_keeps_the_session_state(handler):
+def test_a_failing_request_apologises_and_resets_the_session_state(handler):
+    """What led to a failure must not come back with the next turn (issue 19, finding 7)."""
     attributes = {"last": {"id": "neck", "part": "answer"}, "heard": ["neck"]}
     broken = intent_request("AMAZON.YesIntent")
     del broken["intent"]  # an IntentRequest with no intent makes the SDK's own predicates fail
     received = handler(envelope(broken, new_session=False, attributes=attributes), None)
     assert speech_of(received).startswith("Sorry, something went wrong on my side.")
     assert received["response"]["shouldEndSession"] is False
-    assert received["sessionAttributes"] == attributes
+    assert received["sessionAttributes"] == {"heard": []}
