@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import suppress
 from typing import Any, TextIO
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
@@ -43,10 +44,8 @@ class JsonLogger:
             line = json.dumps({**head, **fields}, default=repr)
         except (ValueError, TypeError, RecursionError) as error:  # e.g. an int too long to print
             line = json.dumps({**head, "log_error": type(error).__name__})
-        try:
+        with suppress(OSError, ValueError):  # a closed or broken stream must not fail the request
             (self.stream or sys.stdout).write(line + "\n")
-        except (OSError, ValueError):
-            pass  # a closed or broken stream: losing a line must not fail the request
 
 
 logger = JsonLogger()

@@ -54,8 +54,21 @@ def test_malformed_envelopes_get_a_clean_error(handler, event, reason):
 
 def test_an_envelope_of_wrong_types_gets_a_clean_error(handler):
     event = envelope(launch_request())
-    event["request"]["timestamp"] = {"not": "a timestamp"}
+    event["request"]["intent"] = "not an intent"
+    event["request"]["type"] = "IntentRequest"
     with pytest.raises(InvalidRequest, match="not a valid Alexa envelope"):
+        handler(event, None)
+
+
+@pytest.mark.parametrize(
+    "timestamp", [{"not": "a timestamp"}, "1.1." * 30_000, "yesterday", "2026-11-24T07:00:00Z" * 3]
+)
+def test_a_timestamp_that_is_not_iso_8601_is_refused_before_any_date_parser(handler, timestamp):
+    """Issue 19, finding 3: the SDK's general date parser took 1.1 s on a 125 KB "1.1.1..."
+    (13 s at 500 KB); such a value is refused by its shape instead."""
+    event = envelope(launch_request())
+    event["request"]["timestamp"] = timestamp
+    with pytest.raises(InvalidRequest, match="timestamp must be an ISO 8601 time"):
         handler(event, None)
 
 
