@@ -13,6 +13,7 @@ from skill.envelope import InvalidRequest
 from skill.logs import logger
 from skill.phrases import default_locale, supported_locales
 from skill.store import StoreError, default_store
+from tools.devices import devices
 from tools.envelopes import LOCAL_SKILL_ID, Handler
 
 if TYPE_CHECKING:
@@ -32,9 +33,18 @@ def _lambda_handler(args: argparse.Namespace) -> Handler:
 
 
 def _simulator(args: argparse.Namespace) -> Simulator:
+    """The simulator on the chosen device, which reports what the chosen manifest declares."""
+    import json
+
+    from tools.devices import declared_interfaces, device
     from tools.simulator import Simulator
 
-    return Simulator(_lambda_handler(args), args.locale, args.skill_id, screen=args.screen)
+    on = device(args.device) if args.device else None
+    interfaces = None
+    if args.manifest is not None:
+        interfaces = declared_interfaces(json.loads(args.manifest.read_text(encoding="utf-8")))
+    handler = _lambda_handler(args)
+    return Simulator(handler, args.locale, args.skill_id, screen=args.screen, on=on, interfaces=interfaces)
 
 
 def _print_lines(lines: Iterable[str]) -> None:
@@ -120,26 +130,29 @@ def _events(args: argparse.Namespace) -> int:
 
 
 def _package(args: argparse.Namespace) -> int:
-    from tools.package import manifest_drifted, manifest_path, write_package
+    from tools.package import drifted_icons, manifest_drifted, manifest_path, write_package
 
     if args.check:
-        if manifest_drifted():
-            print(f"{manifest_path()}: out of date; run: python -m tools package", file=sys.stderr)
-            return 1
-        return 0
+        drifted = ([manifest_path()] if manifest_drifted() else []) + drifted_icons()
+        for path in drifted:
+            print(f"{path}: out of date; run: python -m tools package", file=sys.stderr)
+        return 1 if drifted else 0
     for path in write_package():
         print(f"wrote {path}")
     return 0
 
 
 def _lint(args: argparse.Namespace) -> int:
+    from tools.interfaces import SKILL_DIR
     from tools.lint import lint_files
     from tools.model import MODEL_DIR
     from tools.package import manifest_path
 
     models = args.models or sorted(MODEL_DIR.glob("*.json"))
     manifest = None if args.no_manifest else manifest_path()
-    findings = lint_files(models, manifest)
+    findings = lint_files(
+        models, manifest, code_dir=SKILL_DIR, release=args.release, schema=not args.no_schema
+    )
     for finding in findings:
         print(finding)
     print(
@@ -216,7 +229,15 @@ def _add_device_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the raw request and response envelopes")
     parser.add_argument(
-        "--screen", action="store_true", help="a device with a screen (APL), like an Echo Show"
+        "--screen", action="store_true", help="a device with a screen (APL): --device echo-show-8"
+    )
+    parser.add_argument(
+        "--device", choices=sorted(devices()), help="the device profile (tools/data/devices.json)"
+    )
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        help="the skill.json whose interfaces the device sees (default: skill-package/skill.json)",
     )
     parser.add_argument(
         "--log-level", default="WARNING", help="the skill's JSON logs, on stderr (default: %(default)s)"
@@ -259,7 +280,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint = commands.add_parser("lint", help="check interaction models and skill.json against Alexa's rules")
     lint.add_argument("models", nargs="*", type=Path, help="model files (default: interaction_model/*.json)")
-    lint.add_argument("--no-manifest", action="store_true", help="skip skill.json's example phrases")
+    lint.add_argument(
+        "--no-manifest", action="store_true", help="skip skill.json (example phrases, interfaces)"
+    )
+    lint.add_argument(
+        "--release", action="store_true", help="also refuse placeholders a deployer must replace"
+    )
+    lint.add_argument(
+        "--no-schema", action="store_true", help="skip Amazon's SMAPI schema (needs node and npm)"
+    )
     lint.set_defaults(run=_lint)
 
     unanswered = commands.add_parser("unanswered", help="summarise unanswered questions from log files")

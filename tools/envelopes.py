@@ -8,27 +8,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from tools.devices import Device, committed_interfaces, device
+
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 LOCAL_USER_ID = "amzn1.ask.account.LOCAL-USER"
 LOCAL_DEVICE_ID = "amzn1.ask.device.LOCAL-DEVICE"
 API_ENDPOINT = "https://api.amazonalexa.com"
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
-
-# An Echo Show 8: what a device with a screen adds to every request's context.
-SCREEN_INTERFACES = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "1.4"}}}
-SCREEN_VIEWPORT = {
-    "experiences": [{"arcMinuteWidth": 221, "arcMinuteHeight": 162, "canRotate": False, "canResize": False}],
-    "mode": "HUB",
-    "shape": "RECTANGLE",
-    "pixelWidth": 1280,
-    "pixelHeight": 800,
-    "dpi": 160,
-    "currentPixelWidth": 1280,
-    "currentPixelHeight": 800,
-    "touch": ["SINGLE"],
-    "keyboard": [],
-}
 
 
 def _timestamp() -> str:
@@ -85,9 +72,14 @@ def envelope(
     new_session: bool = True,
     attributes: dict[str, Any] | None = None,
     screen: bool = False,
+    on: Device | None = None,
+    interfaces: frozenset[str] | None = None,
 ) -> dict[str, Any]:
-    """A complete request envelope, as Alexa sends it to a skill endpoint (``screen``: from
-    a device that renders APL)."""
+    """A complete request envelope, as Alexa sends it to a skill endpoint, from the device
+    ``on`` (``screen``: the default screen device; else a speaker). The device reports its
+    screen only if ``interfaces`` (default: the committed skill.json's) declare APL."""
+    sender = (on or device()) if screen else on
+    declared = committed_interfaces() if interfaces is None else interfaces
     application = {"applicationId": skill_id}
     user = {"userId": LOCAL_USER_ID}
     event: dict[str, Any] = {
@@ -105,7 +97,7 @@ def envelope(
                 "user": user,
                 "device": {
                     "deviceId": LOCAL_DEVICE_ID,
-                    "supportedInterfaces": dict(SCREEN_INTERFACES) if screen else {},
+                    "supportedInterfaces": sender.supported_interfaces(declared) if sender else {},
                 },
                 "apiEndpoint": API_ENDPOINT,
                 "apiAccessToken": "local-api-access-token",
@@ -113,8 +105,9 @@ def envelope(
         },
         "request": request,
     }
-    if screen:
-        event["context"]["Viewport"] = dict(SCREEN_VIEWPORT)
+    viewport = sender.viewport_context(declared) if sender else None
+    if viewport is not None:
+        event["context"]["Viewport"] = viewport
     return event
 
 
@@ -135,10 +128,18 @@ class LocalSession:
     """One Alexa session against a handler: same session id, attributes carried over,
     closed when the skill ends it (the next request then starts a new session)."""
 
-    def __init__(self, handler: Handler, skill_id: str = LOCAL_SKILL_ID, screen: bool = False) -> None:
+    def __init__(
+        self,
+        handler: Handler,
+        skill_id: str = LOCAL_SKILL_ID,
+        screen: bool = False,
+        on: Device | None = None,
+        interfaces: frozenset[str] | None = None,
+    ) -> None:
         self.handler = handler
         self.skill_id = skill_id
-        self.screen = screen
+        self.device = (on or device()) if screen else on
+        self.interfaces = interfaces
         self._start()
 
     def _start(self) -> None:
@@ -157,7 +158,8 @@ class LocalSession:
             session_id=self.session_id,
             new_session=self.new,
             attributes=self.attributes,
-            screen=self.screen,
+            on=self.device,
+            interfaces=self.interfaces,
         )
         received = self.handler(sent, None)
         self.new = False

@@ -1,6 +1,7 @@
 """Checks the declared models and the manifest against the rules Alexa's model build
-enforces or certification rejects, so a mistake is found here, not after ``ask deploy``.
-Each finding names the file, the intent and the utterance."""
+enforces or certification rejects, the skill's code against the package (interfaces), and
+both against Amazon's published schema, so a mistake is found here, not after ``ask
+deploy``. Each finding names the file, the intent (or interface) and the utterance."""
 
 from __future__ import annotations
 
@@ -99,6 +100,32 @@ def _sample_findings(file: str, intent: dict[str, Any]) -> Iterator[Finding]:
                 yield finding("an AMAZON.SearchQuery slot needs a carrier phrase around it")
 
 
+def _carrier_patterns(intents: list[dict[str, Any]]) -> list[tuple[str, str, re.Pattern[str]]]:
+    """(intent, carrier sample, regex) for every sample around an AMAZON.SearchQuery slot."""
+    patterns = []
+    for intent in intents:
+        queries = {slot.get("name") for slot in intent.get("slots", []) if slot.get("type") == SEARCH_QUERY}
+        for sample in intent.get("samples", []):
+            if queries & set(_SLOT_REFERENCE.findall(sample)):
+                patterns.append((intent.get("name", "?"), sample, _sample_regex(sample)))
+    return patterns
+
+
+def _carrier_findings(file: str, intents: list[dict[str, Any]]) -> Iterator[Finding]:
+    """A sample that a catch-all carrier phrase also matches: Alexa may send either intent."""
+    carriers = _carrier_patterns(intents)
+    for intent in intents:
+        for sample in intent.get("samples", []):
+            for owner, carrier, regex in carriers:
+                if owner != intent.get("name") and regex.match(fold(sample)):
+                    yield Finding(
+                        file,
+                        intent.get("name", "?"),
+                        sample,
+                        f'collides with the carrier phrase "{carrier}" of {owner}',
+                    )
+
+
 def lint_model(file: str, model: dict[str, Any]) -> list[Finding]:
     language = model.get("interactionModel", {}).get("languageModel", {})
     findings = list(_invocation_findings(file, language.get("invocationName", "")))
@@ -109,6 +136,7 @@ def lint_model(file: str, model: dict[str, Any]) -> list[Finding]:
         for name in REQUIRED_BUILTINS
         if name not in names
     ]
+    findings += _carrier_findings(file, intents)
     owner: dict[str, str] = {}
     for intent in intents:
         findings += _sample_findings(file, intent)
@@ -119,14 +147,15 @@ def lint_model(file: str, model: dict[str, Any]) -> list[Finding]:
     return findings
 
 
+def _sample_regex(sample: str) -> re.Pattern[str]:
+    parts = _SLOT_REFERENCE.split(fold(sample))
+    regex = "".join(".+" if index % 2 else re.escape(part) for index, part in enumerate(parts))
+    return re.compile(f"^{regex}$")
+
+
 def _sample_matchers(model: dict[str, Any]) -> list[re.Pattern[str]]:
-    matchers = []
-    for intent in model["interactionModel"]["languageModel"]["intents"]:
-        for sample in intent.get("samples", []):
-            parts = _SLOT_REFERENCE.split(fold(sample))
-            regex = "".join(".+" if index % 2 else re.escape(part) for index, part in enumerate(parts))
-            matchers.append(re.compile(f"^{regex}$"))
-    return matchers
+    intents = model["interactionModel"]["languageModel"]["intents"]
+    return [_sample_regex(sample) for intent in intents for sample in intent.get("samples", [])]
 
 
 def lint_example_phrases(
@@ -154,14 +183,104 @@ def lint_example_phrases(
     return findings
 
 
-def lint_files(model_files: Iterable[Path], manifest_file: Path | None) -> list[Finding]:
+def lint_interfaces(file: str, manifest: dict[str, Any], code_dir: Path) -> list[Finding]:
+    """Every interface the code uses is declared, and every declared one is used."""
+    from tools.devices import declared_interfaces
+    from tools.interfaces import used_interfaces
+
+    declared = declared_interfaces(manifest)
+    used = used_interfaces(code_dir)
+    findings = [
+        Finding(file, name, "", f"the code uses it ({places[0]}) but the manifest does not declare it")
+        for name, places in sorted(used.items())
+        if name not in declared
+    ]
+    findings += [
+        Finding(file, name, "", f"declared, but nothing in {code_dir.name}/ uses it")
+        for name in sorted(declared - set(used))
+    ]
+    return findings
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+    elif isinstance(node, str):
+        yield node
+
+
+def lint_release(
+    file: str, manifest: dict[str, Any], template: dict[str, Any] | None = None
+) -> list[Finding]:
+    """Before a release: no deployer value (``template``: the manifest template's) and
+    nothing in skill.json may still be a placeholder."""
+    from tools.package import MANIFEST_TEMPLATE, PLACEHOLDER_MARKER, deployer_values
+
+    findings = [
+        Finding(
+            str(MANIFEST_TEMPLATE),
+            f"deployer_values.{name}",
+            item["value"],
+            f"still a placeholder: replace it with {item['how']}, then run python -m tools package",
+        )
+        for name, item in deployer_values(template).items()
+        if PLACEHOLDER_MARKER in item["value"]
+    ]
+    findings += [
+        Finding(file, "", text, f"holds a placeholder ({PLACEHOLDER_MARKER}...)")
+        for text in sorted(set(_strings(manifest)))
+        if PLACEHOLDER_MARKER in text
+    ]
+    return findings
+
+
+def lint_schema(
+    models: dict[str, dict[str, Any]], manifest: tuple[str, dict[str, Any]] | None
+) -> list[Finding]:
+    """Amazon's SMAPI definitions (ask-smapi-model) for skill.json and every model."""
+    from tools.smapi import validate_manifest, validate_model
+
+    findings = [
+        Finding(file, "", "", f"SMAPI schema: {problem}")
+        for file, model in models.items()
+        for problem in validate_model(model)
+    ]
+    if manifest is not None:
+        findings += [
+            Finding(manifest[0], "", "", f"SMAPI schema: {p}") for p in validate_manifest(manifest[1])
+        ]
+    return findings
+
+
+def lint_files(
+    model_files: Iterable[Path],
+    manifest_file: Path | None,
+    *,
+    code_dir: Path | None = None,
+    release: bool = False,
+    schema: bool = False,
+) -> list[Finding]:
+    """All the rules; ``code_dir`` (the skill's source) checks interfaces, ``release`` the
+    placeholders, ``schema`` Amazon's definitions (needs node and npm)."""
     findings: list[Finding] = []
     models: dict[str, dict[str, Any]] = {}
+    by_file: dict[str, dict[str, Any]] = {}
     for path in model_files:
         model = json.loads(path.read_text(encoding="utf-8"))
-        models[path.stem] = model
+        models[path.stem] = by_file[str(path)] = model
         findings += lint_model(str(path), model)
+    manifest = None
     if manifest_file is not None:
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        findings += lint_example_phrases(str(manifest_file), manifest, models)
+        manifest = (str(manifest_file), json.loads(manifest_file.read_text(encoding="utf-8")))
+        findings += lint_example_phrases(*manifest, models)
+        if code_dir is not None:
+            findings += lint_interfaces(*manifest, code_dir)
+        if release:
+            findings += lint_release(*manifest)
+    if schema:
+        findings += lint_schema(by_file, manifest)
     return findings

@@ -1,28 +1,65 @@
-"""The ASK CLI skill package: ``skill-package/skill.json`` (committed, generated from
-``data/manifest.json``) and ``skill-package/interactionModels/custom/`` (filled from
-``interaction_model/`` just before ``ask deploy``, not committed)."""
+"""The ASK CLI skill package: ``skill-package/skill.json`` and the skill icons (committed,
+generated from ``data/manifest.json``, ``data/devices.json`` and ``data/icon.svg``) and
+``skill-package/interactionModels/custom/`` (filled from ``interaction_model/`` just
+before ``ask deploy``, not committed)."""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 from skill.phrases import supported_locales
+from tools.devices import APL_INTERFACE, screen_viewports
 from tools.model import MODEL_DIR, model_path
 
 PACKAGE_DIR = MODEL_DIR.parent / "skill-package"
 MANIFEST_TEMPLATE = Path(__file__).parent / "data" / "manifest.json"
+ICON_SOURCE = Path(__file__).parent / "data" / "icon.svg"
+# Amazon's two icon sizes, each referenced from every locale as file://assets/images/...
+ICON_SIZES = (108, 512)
+PLACEHOLDER_MARKER = "REPLACE-WITH-"
+_VALUE_REFERENCE = re.compile(r"\$\{([A-Z_]+)\}")
 
 
-def build_manifest() -> dict[str, Any]:
-    template = json.loads(MANIFEST_TEMPLATE.read_text(encoding="utf-8"))
+def load_template() -> dict[str, Any]:
+    return json.loads(MANIFEST_TEMPLATE.read_text(encoding="utf-8"))
+
+
+def deployer_values(template: dict[str, Any] | None = None) -> dict[str, dict[str, str]]:
+    """Every value a deployer must replace, by name: ``{"value": ..., "how": ...}``."""
+    return (template or load_template())["deployer_values"]
+
+
+def _fill(node: Any, values: dict[str, str]) -> Any:
+    """The template with each ``${NAME}`` replaced by that deployer value."""
+    if isinstance(node, dict):
+        return {key: _fill(value, values) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_fill(value, values) for value in node]
+    if isinstance(node, str):
+        return _VALUE_REFERENCE.sub(lambda found: values[found.group(1)], node)
+    return node
+
+
+def _declare_viewports(interfaces: list[dict[str, Any]]) -> None:
+    for interface in interfaces:
+        if interface["type"] == APL_INTERFACE:
+            interface["supportedViewports"] = [viewport.manifest_spec() for viewport in screen_viewports()]
+
+
+def build_manifest(template: dict[str, Any] | None = None) -> dict[str, Any]:
+    template = template or load_template()
     manifest = copy.deepcopy(template["manifest"])
     locales = supported_locales()
     manifest["publishingInformation"]["locales"] = {locale: template["locale"] for locale in locales}
-    return {"manifest": manifest}
+    manifest["privacyAndCompliance"]["locales"] = {locale: template["privacy_locale"] for locale in locales}
+    _declare_viewports(manifest["apis"]["custom"]["interfaces"])
+    values = {name: item["value"] for name, item in deployer_values(template).items()}
+    return {"manifest": _fill(manifest, values)}
 
 
 def render_manifest() -> str:
@@ -33,12 +70,30 @@ def manifest_path(package_dir: Path = PACKAGE_DIR) -> Path:
     return package_dir / "skill.json"
 
 
+def icon_path(size: int, package_dir: Path = PACKAGE_DIR) -> Path:
+    return package_dir / "assets" / "images" / f"icon-{size}.png"
+
+
+def render_icon(size: int) -> bytes:
+    """The SVG rasterised at ``size`` x ``size`` (cairosvg, a developer dependency)."""
+    import cairosvg
+
+    png = cairosvg.svg2png(url=str(ICON_SOURCE), output_width=size, output_height=size)
+    assert isinstance(png, bytes)
+    return png
+
+
 def write_package(package_dir: Path = PACKAGE_DIR) -> list[Path]:
-    """skill.json and a copy of every locale's interaction model, ready for ``ask deploy``."""
+    """skill.json, the icons and a copy of every locale's interaction model, ready for ``ask deploy``."""
     models = package_dir / "interactionModels" / "custom"
     models.mkdir(parents=True, exist_ok=True)
     manifest_path(package_dir).write_text(render_manifest(), encoding="utf-8")
     written = [manifest_path(package_dir)]
+    for size in ICON_SIZES:
+        path = icon_path(size, package_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render_icon(size))
+        written.append(path)
     for locale in supported_locales():
         written.append(Path(shutil.copyfile(model_path(locale), models / f"{locale}.json")))
     return written
@@ -47,3 +102,13 @@ def write_package(package_dir: Path = PACKAGE_DIR) -> list[Path]:
 def manifest_drifted(package_dir: Path = PACKAGE_DIR) -> bool:
     path = manifest_path(package_dir)
     return not path.exists() or path.read_text(encoding="utf-8") != render_manifest()
+
+
+def drifted_icons(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """Committed icons that differ from what the SVG renders to."""
+    return [
+        icon_path(size, package_dir)
+        for size in ICON_SIZES
+        if not icon_path(size, package_dir).exists()
+        or icon_path(size, package_dir).read_bytes() != render_icon(size)
+    ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tools.devices import Device
 from tools.display import describe_response
 from tools.envelopes import Handler, LocalSession, intent_request, launch_request
 from tools.nlu import FALLBACK_INTENT, Resolution, Resolver
@@ -40,10 +41,20 @@ class Exchange:
 class Simulator:
     """One simulated device: a session per conversation, a resolver per locale."""
 
-    def __init__(self, handler: Handler, locale: str, skill_id: str, screen: bool = False) -> None:
+    def __init__(
+        self,
+        handler: Handler,
+        locale: str,
+        skill_id: str,
+        screen: bool = False,
+        on: Device | None = None,
+        interfaces: frozenset[str] | None = None,
+    ) -> None:
+        """``on`` the device (``screen``: the default screen device), ``interfaces`` what the
+        manifest declares (default: the committed skill.json's)."""
         self.locale = locale
         self.resolver = Resolver.for_locale(locale)
-        self.session = LocalSession(handler, skill_id, screen=screen)
+        self.session = LocalSession(handler, skill_id, screen=screen, on=on, interfaces=interfaces)
 
     def say(self, utterance: str) -> Exchange:
         resolution = self.resolver.resolve(utterance)
