@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from skill.conversation import ConversationState, Offer, Part, Pending
+from skill.guards import Decline, Guard, Guards, closest_offer, load_guards
 from skill.phrases import Phrases, join_naturally, phrases_for
 from skill.prompts import PromptKey
 from skill.safety import describes_emergency
@@ -21,7 +22,6 @@ from skill.store import AnswerStore, Entry
 if TYPE_CHECKING:
     from skill.ranking import Decision, TermIndex
 
-SUGGESTION_COUNT = 3
 HELP_EXAMPLE_COUNT = 4
 
 
@@ -68,10 +68,17 @@ class Turn:
 class Dialogue:
     """The conversation rules for one store and one locale."""
 
-    def __init__(self, store: AnswerStore, phrases: Phrases, matcher: Callable[[], TermIndex[Entry]]) -> None:
+    def __init__(
+        self,
+        store: AnswerStore,
+        phrases: Phrases,
+        matcher: Callable[[], TermIndex[Entry]],
+        guards: Callable[[], Guards],
+    ) -> None:
         self.store = store
         self.phrases = phrases
         self._matcher = matcher
+        self.guards = guards
 
     @cached_property
     def _ask_again(self) -> str:
@@ -147,13 +154,22 @@ class Dialogue:
         return self._speak(entry, Part.MORE, self._related_offer(entry, state), state)
 
     def question(self, query: str, state: ConversationState) -> Turn:
-        """A free-form question: emergencies first, then an answer only when confident."""
+        """A free-form question: emergencies first, then guards, then an answer only when
+        confident and only when the entry gives what was asked ("how long", "how much")."""
         if describes_emergency(query):
             return self.emergency(state)
         decision = self._matcher().decide(query)
-        if decision.answer is not None:
+        decline = self.guards().decline(query, decision.answer, decision.candidates)
+        if decline is None and decision.answer is not None:
             return replace(self.answer(decision.answer, state), decision=decision)
-        return replace(self._no_answer(decision.candidates, state), decision=decision)
+        if decline is None:
+            offer = closest_offer(query, decision.candidates, self.store.entries[0])
+            decline = replace(offer, reply=self.phrases.say("no_answer"))
+        return replace(self._decline(decline, state), decision=replace(decision, answer=None))
+
+    def guard(self, guard: Guard, state: ConversationState) -> Turn:
+        """A guard intent: Alexa sends no words, so the category's own offer follows."""
+        return self._decline(Decline(guard.reply, guard.offer), state)
 
     def accept(self, state: ConversationState) -> Turn:
         """ "Yes": take up whatever was offered last."""
@@ -207,20 +223,17 @@ class Dialogue:
     ) -> Screen:
         return Screen(headline, text, self.phrases.write("disclaimer"), buttons_title, buttons)
 
-    def _no_answer(self, candidates: tuple[Entry, ...], state: ConversationState) -> Turn:
-        suggestions = list(candidates[:SUGGESTION_COUNT])
-        for entry in self.store.entries:
-            if len(suggestions) >= SUGGESTION_COUNT:
-                break
-            if entry not in suggestions:
-                suggestions.append(entry)
-        pending = Pending(suggestions[0], Offer.RELATED)
-        speech = self.phrases.say(
-            "no_answer",
-            suggestions=join_naturally([entry.topic for entry in suggestions], "or"),
-            first=suggestions[0].topic,
+    def _decline(self, decline: Decline, state: ConversationState) -> Turn:
+        """Say why not, then offer the one closest thing the store does answer (Yes takes it)."""
+        topic = decline.offer.topic
+        offer = (
+            self.phrases.say("decline_offer_covers", topic=topic, covers=join_naturally(list(decline.covers)))
+            if decline.covers
+            else self.phrases.say("decline_offer", topic=topic)
         )
-        return Turn(Reply((speech,), self._offer_text(pending)), state.with_pending(pending))
+        pending = Pending(decline.offer, Offer.RELATED)
+        reply = Reply((self.phrases.spoken(decline.reply), offer), offer)
+        return Turn(reply, state.with_pending(pending))
 
     def _related_offer(self, entry: Entry, state: ConversationState) -> Pending:
         """The first related entry not yet heard in this session (or the first related)."""
@@ -247,6 +260,10 @@ class Dialogues:
         self._by_locale: dict[str, Dialogue] = {}
 
     @cached_property
+    def guards(self) -> Guards:
+        return load_guards(self.store)
+
+    @cached_property
     def matcher(self) -> TermIndex[Entry]:
         """Imported and built on the first free-form question, not on a cold start."""
         from skill.ranking import question_matcher
@@ -257,5 +274,5 @@ class Dialogues:
         phrases = phrases_for(locale if isinstance(locale, str) else None)
         key = phrases.facts.locale
         if key not in self._by_locale:
-            self._by_locale[key] = Dialogue(self.store, phrases, lambda: self.matcher)
+            self._by_locale[key] = Dialogue(self.store, phrases, lambda: self.matcher, lambda: self.guards)
         return self._by_locale[key]

@@ -82,6 +82,21 @@ class AnswerIntentHandler(DialogueHandler):
         return dialogue.answer(entry, state)
 
 
+class GuardIntentHandler(DialogueHandler):
+    """A near-domain question the store does not answer (a dose, a cost, a prognosis...)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            is_request_type("IntentRequest")(handler_input)
+            and dialogue_of(handler_input).guards().for_intent(get_intent_name(handler_input)) is not None
+        )
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        guard = dialogue.guards().for_intent(get_intent_name(handler_input))
+        assert guard is not None  # checked in can_handle
+        return dialogue.guard(guard, state)
+
+
 class QuestionIntentHandler(DialogueHandler):
     """The catch-all: a free-form question in an AMAZON.SearchQuery slot."""
 
@@ -240,6 +255,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
     return [
         LaunchRequestHandler(),
         AnswerIntentHandler(),
+        GuardIntentHandler(),
         QuestionIntentHandler(),
         HelpIntentHandler(),
         YesIntentHandler(),

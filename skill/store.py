@@ -25,7 +25,7 @@ MIN_SAMPLES = 20
 PLACEHOLDERS = frozenset({"emergency_number"})
 
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-_SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")
+SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")
 _PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
 
 
@@ -147,7 +147,7 @@ def parse_entry(raw: object, position: int) -> Entry:
     if len(entry.samples) < MIN_SAMPLES:
         raise StoreError(entry_id, "samples", f"has {len(entry.samples)}; at least {MIN_SAMPLES} are needed")
     for sample in entry.samples:
-        if not _SAMPLE_PATTERN.match(sample):
+        if not SAMPLE_PATTERN.match(sample):
             raise StoreError(entry_id, "samples", f"{sample!r} may hold only letters, spaces, ' and .")
     if entry_id in entry.related:
         raise StoreError(entry_id, "related", "an entry cannot be related to itself")

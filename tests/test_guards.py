@@ -1,0 +1,158 @@
+"""Near-domain questions the store does not answer: declined, with the closest offer.
+
+Everything goes through the real Lambda handler; the near-miss sets were written blind
+(tests/data/eval/README.md): the dev half may be tuned on, the held-out half only reports.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from skill.data_files import read_json
+from skill.guards import GuardError, load_guards, parse_guards
+from skill.safety import describes_emergency
+from tests.conftest import ask, check_response_limits, speech_of
+from tools.envelopes import LocalSession
+from tools.simulator import read_coverage_file
+
+EVAL = Path(__file__).parent / "data" / "eval"
+PHARMACIST = (
+    "I can't advise on doses, side effects or mixing medicines: please ask a pharmacist or your doctor."
+)
+
+
+@pytest.fixture(scope="module")
+def guards(store):
+    return load_guards(store)
+
+
+def test_a_dose_question_gets_the_pharmacist_line_and_an_offer_that_yes_takes(session, store):
+    received = ask(session, "QuestionIntent", query="how much robaxin can I take")
+    spoken = speech_of(received)
+    assert spoken.startswith(PHARMACIST)
+    assert store.get("muscle_relaxers").speech[:40] not in spoken
+    assert spoken.endswith("I can tell you about muscle relaxers, which covers robaxin. Would you like that?")
+    assert "card" not in received["response"]
+    assert received["sessionAttributes"]["pending"] == {"id": "muscle_relaxers", "offer": "related"}
+    check_response_limits(received)
+    follow = ask(session, "AMAZON.YesIntent")
+    assert speech_of(follow).startswith(store.get("muscle_relaxers").speech[:60])
+
+
+def test_a_guard_wins_even_when_the_ranking_would_answer(session, store):
+    from skill.ranking import question_matcher
+
+    query = "can I take muscle relaxers with tramadol"
+    assert question_matcher(store).decide(query).answer is store.get("muscle_relaxers")
+    assert speech_of(ask(session, "QuestionIntent", query=query)).startswith(PHARMACIST)
+
+
+def test_a_how_long_question_is_declined_with_the_entry_that_covers_its_words(session):
+    spoken = speech_of(ask(session, "QuestionIntent", query="how long should I keep an ice pack on"))
+    assert spoken.startswith("I don't know how long")
+    assert spoken.endswith(
+        "I can tell you about how to relieve trigger point pain, which covers ice pack. Would you like that?"
+    )
+
+
+def test_the_answer_itself_still_comes_when_nothing_near_it_is_asked(session, store):
+    spoken = speech_of(ask(session, "QuestionIntent", query="do muscle relaxers help trigger points"))
+    assert spoken.startswith(store.get("muscle_relaxers").speech[:60])
+
+
+def test_an_emergency_outranks_every_guard(session):
+    query = "I took my muscle relaxers and now I have crushing chest pain"
+    assert describes_emergency(query)
+    received = ask(session, "QuestionIntent", query=query)
+    assert speech_of(received).startswith("Please call 9 1 1")
+    assert received["response"]["shouldEndSession"] is True
+
+
+def test_every_medicine_the_store_names_has_dose_and_side_effect_samples(store, guards):
+    medicine = guards.categories[0]
+    assert medicine.id == "medicine"
+    text = store.get("muscle_relaxers").speech.lower()
+    named = [word for word in read_json("guards.json")["lexicon"]["store_medicine"] if word in text]
+    assert named, "the store names no medicine the lexicon knows"
+    for word in named:
+        said = [sample for sample in medicine.samples if word in sample.lower()]
+        assert any("how much" in sample for sample in said), word
+        assert any("side effects" in sample for sample in said), word
+
+
+def test_no_guard_sample_describes_an_emergency(guards):
+    samples = [sample for guard in guards.categories for sample in guard.samples]
+    assert [sample for sample in samples if describes_emergency(sample)] == []
+
+
+def _broken(change) -> dict:
+    document = copy.deepcopy(read_json("guards.json"))
+    change(document)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["categories"][0].update(offer="no_such_entry"), "'offer'"),
+        (lambda d: d["categories"][0]["samples"].append("how much is 2 mg"), "may hold only letters"),
+        (lambda d: d["categories"][0]["samples"].append("what about {nothing}"), "unknown lexicon"),
+        (lambda d: d["categories"][0]["patterns"].append("(unclosed"), "not a valid pattern"),
+        (lambda d: d["categories"][1].update(intent="MedicineGuardIntent"), "must be unique"),
+        (lambda d: d["categories"][0].update(intent="NeckIntent"), "GuardIntent"),
+        (lambda d: d["categories"][0].update(reply=""), "'reply'"),
+    ],
+)
+def test_a_broken_guards_file_is_refused_with_the_place_named(store, change, message):
+    with pytest.raises(GuardError, match=message):
+        parse_guards(_broken(change), store)
+
+
+# --- Measured on the near-miss sets, through the catch-all (the real handler) ---------
+
+
+def _catch_all(handler, query: str) -> tuple[str | None, str]:
+    """The answer id spoken (None when declined) and the speech, in a fresh session."""
+    received = ask(LocalSession(handler), "QuestionIntent", query=query)
+    last = (received.get("sessionAttributes") or {}).get("last")
+    return (last or {}).get("id"), speech_of(received)
+
+
+def _figures(handler, name: str) -> dict[str, tuple[int, int]]:
+    rows = read_coverage_file(EVAL / name)
+    near = answered = medicine = pharmacist = lookalikes = right = 0
+    for query, expected in rows:
+        found, spoken = _catch_all(handler, query)
+        if expected.startswith("guard:"):
+            near += 1
+            answered += found is not None
+            if expected == "guard:medicine":
+                medicine += 1
+                pharmacist += spoken.startswith(PHARMACIST)
+        else:
+            lookalikes += 1
+            right += found == expected
+    return {
+        "near answered": (answered, near),
+        "medicine pharmacist": (pharmacist, medicine),
+        "look-alikes right": (right, lookalikes),
+    }
+
+
+def test_near_miss_dev_set_through_the_catch_all(handler):
+    figures = _figures(handler, "near_miss_dev.tsv")
+    assert figures["near answered"][0] == 0
+    assert figures["medicine pharmacist"][0] == figures["medicine pharmacist"][1]
+    assert figures["look-alikes right"] == (9, 12)  # the misses are recall (issue 14), not guards
+
+
+def test_near_miss_heldout_set_through_the_catch_all(handler):
+    """Reporting only: never tuned on. Measured 3/116, 30/31 and 28/41 (before: 9/116, 0/31,
+    30/41); the targets (0, all, 90%) are not all met yet, and this keeps what is."""
+    figures = _figures(handler, "near_miss_heldout.tsv")
+    assert figures["near answered"] <= (3, 116)
+    assert figures["medicine pharmacist"] >= (30, 31)
+    assert figures["look-alikes right"] >= (28, 41)
