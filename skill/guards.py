@@ -16,8 +16,8 @@ from functools import cached_property
 from typing import Any
 
 from skill.data_files import read_json
-from skill.safety import normalize
 from skill.store import SAMPLE_PATTERN, AnswerStore, Entry
+from skill.text import normalize
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 COVERED_KEYWORDS = 2  # at most this many of the offered entry's keywords are named
@@ -158,10 +158,10 @@ class Guards:
             offer = closest_offer(rest, candidates if guard.offer_closest else (), guard.offer)
             return replace(offer, reply=guard.reply)
         closest = answer or (candidates[0] if candidates else None)
-        kind = self.unaddressed(query, closest) if closest is not None else None
-        if kind is None:
+        if closest is None:
             return None
-        return Decline(kind.reply, closest, covered(closest, query))
+        kind = self.unaddressed(query, closest)
+        return Decline(kind.reply, closest, covered(closest, query)) if kind is not None else None
 
 
 def _expand(template: str, lexicon: dict[str, list[str]], where: str) -> list[str]:

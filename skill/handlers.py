@@ -86,13 +86,13 @@ class GuardIntentHandler(DialogueHandler):
     """A near-domain question the store does not answer (a dose, a cost, a prognosis...)."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return (
-            is_request_type("IntentRequest")(handler_input)
-            and dialogue_of(handler_input).guards().for_intent(get_intent_name(handler_input)) is not None
+        guards = context_of(handler_input).dialogue.guards()
+        return is_request_type("IntentRequest")(handler_input) and (
+            guards.for_intent(_intent_name(handler_input)) is not None
         )
 
     def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
-        guard = dialogue.guards().for_intent(get_intent_name(handler_input))
+        guard = dialogue.guards().for_intent(_intent_name(handler_input))
         assert guard is not None  # checked in can_handle
         return dialogue.guard(guard, state)
 

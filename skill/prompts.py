@@ -24,6 +24,8 @@ PromptKey = Literal[
     "help_card_title",
     "fallback",
     "no_answer",
+    "decline_offer",
+    "decline_offer_covers",
     "offer_more",
     "offer_related",
     "declined",
@@ -48,7 +50,8 @@ SHARED_PLACEHOLDERS = frozenset({"emergency_number", "example", "skill_name"})
 PROMPT_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "help": frozenset({"count", "topics"}),
-        "no_answer": frozenset({"suggestions", "first"}),
+        "decline_offer": frozenset({"topic"}),
+        "decline_offer_covers": frozenset({"topic", "covers"}),
         "offer_related": frozenset({"topic"}),
     }
 )
