@@ -20,6 +20,7 @@ from skill.envelope import InvalidRequest, check_envelope
 from skill.handlers import CatchAllExceptionHandler, request_handlers
 from skill.interceptors import ConversationInterceptor, RequestLogInterceptor
 from skill.logs import log_event
+from skill.name_free import CanFulfillExceptionHandler
 from skill.store import AnswerStore, default_store
 
 
@@ -28,6 +29,7 @@ def build_skill(store: AnswerStore) -> CustomSkill:
     builder = SkillBuilder()
     for handler in request_handlers():
         builder.add_request_handler(handler)
+    builder.add_exception_handler(CanFulfillExceptionHandler())
     builder.add_exception_handler(CatchAllExceptionHandler(dialogues))
     builder.add_global_request_interceptor(ConversationInterceptor(dialogues))
     builder.add_global_response_interceptor(RequestLogInterceptor())

@@ -18,6 +18,7 @@ from skill.conversation import ConversationState
 from skill.dialogue import Dialogue, Dialogues, Turn
 from skill.intents import catch_all_intent
 from skill.logs import ERROR, log_event
+from skill.name_free import CanFulfillIntentRequestHandler
 from skill.request_context import context_of, request_summary
 from skill.speech import fit_card, to_ssml
 
@@ -253,6 +254,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 def request_handlers() -> list[AbstractRequestHandler]:
     """In dispatch order: specific handlers first, the polite catch-all last."""
     return [
+        CanFulfillIntentRequestHandler(),
         LaunchRequestHandler(),
         AnswerIntentHandler(),
         GuardIntentHandler(),

@@ -53,6 +53,11 @@ def _print_lines(lines: Iterable[str]) -> None:
 
 
 def _ask(args: argparse.Namespace) -> int:
+    if args.name_free:
+        from tools.name_free import ask_name_free, describe_name_free
+
+        _print_lines(describe_name_free(ask_name_free(_simulator(args), args.utterance), args.json))
+        return 0
     from tools.simulator import describe_exchange
 
     _print_lines(describe_exchange(_simulator(args).one_shot(args.utterance), args.json))
@@ -96,8 +101,13 @@ def _demo(args: argparse.Namespace) -> int:
 def _coverage(args: argparse.Namespace) -> int:
     from tools.simulator import coverage_report, measure_coverage, read_coverage_file
 
-    intent_of = {entry.id: entry.intent_name for entry in default_store().entries}
     pairs = read_coverage_file(args.file)
+    if args.name_free:
+        from tools.name_free import measure_name_free, name_free_report
+
+        _print_lines(name_free_report(measure_name_free(_simulator(args), pairs)))
+        return 0
+    intent_of = {entry.id: entry.intent_name for entry in default_store().entries}
     rows = measure_coverage(_lambda_handler(args), pairs, args.locale, args.skill_id, intent_of)
     _print_lines(coverage_report(rows))
     return 0
@@ -137,7 +147,7 @@ def _package(args: argparse.Namespace) -> int:
         for path in drifted:
             print(f"{path}: out of date; run: python -m tools package", file=sys.stderr)
         return 1 if drifted else 0
-    for path in write_package():
+    for path in write_package(name_free=args.name_free):
         print(f"wrote {path}")
     return 0
 
@@ -250,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="one utterance, one answer (a new session)")
     ask.add_argument("utterance", help='e.g. "what causes upper back trigger points"')
+    ask.add_argument(
+        "--name-free",
+        action="store_true",
+        help="said without the invocation name: a CanFulfillIntentRequest first, then (YES/MAYBE) the intent",
+    )
     _add_device_options(ask)
     ask.set_defaults(run=_ask)
 
@@ -263,6 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     coverage = commands.add_parser("coverage", help="how a file of utterance<TAB>intent pairs resolves")
     coverage.add_argument("file", type=Path)
+    coverage.add_argument(
+        "--name-free", action="store_true", help="the name-free path: CanFulfillIntentRequest verdicts"
+    )
     _add_device_options(coverage)
     coverage.set_defaults(run=_coverage)
 
@@ -276,6 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     package = commands.add_parser("package", help="write skill-package/ for the ASK CLI (ask deploy)")
     package.add_argument("--check", action="store_true", help="only report whether skill.json drifted")
+    package.add_argument(
+        "--name-free",
+        action="store_true",
+        help="add name-free ingress points to the package's models (published skills only)",
+    )
     package.set_defaults(run=_package)
 
     lint = commands.add_parser("lint", help="check interaction models and skill.json against Alexa's rules")

@@ -50,6 +50,16 @@ def intent_request(name: str, slots: dict[str, str] | None = None, locale: str =
     }
 
 
+def can_fulfill_request(
+    name: str, slots: dict[str, str] | None = None, locale: str = "en-US"
+) -> dict[str, Any]:
+    """Alexa's question before routing a request that did not name the skill (name-free)."""
+    request = intent_request(name, slots, locale)
+    request["type"] = "CanFulfillIntentRequest"
+    del request["dialogState"]
+    return request
+
+
 def session_ended_request(reason: str = "USER_INITIATED", locale: str = "en-US") -> dict[str, Any]:
     return {
         "type": "SessionEndedRequest",
@@ -141,6 +151,11 @@ class LocalSession:
         self.device = (on or device()) if screen else on
         self.interfaces = interfaces
         self._start()
+
+    @property
+    def declared_interfaces(self) -> frozenset[str]:
+        """What the skill's manifest declares, as this device's Alexa sees it."""
+        return committed_interfaces() if self.interfaces is None else self.interfaces
 
     def _start(self) -> None:
         self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"

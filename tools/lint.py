@@ -24,6 +24,7 @@ REQUIRED_BUILTINS = (
 )
 FORBIDDEN_WORDS = frozenset(("alexa", "amazon", "echo", "skill", "app", "computer"))
 SEARCH_QUERY = "AMAZON.SearchQuery"
+MAX_LAUNCH_PHRASES = 5  # Amazon's limit on skill launch phrases
 
 _INVOCATION_CHARS = re.compile(r"^[a-z][a-z.' ]*[a-z.]$")
 _SAMPLE_WORD = re.compile(r"^(?:[^\W\d_]+(?:'[^\W\d_]+)*|(?:[^\W\d_]\.)+|\{[A-Za-z_]\w*\})$")
@@ -126,6 +127,28 @@ def _carrier_findings(file: str, intents: list[dict[str, Any]]) -> Iterator[Find
                     )
 
 
+def _ingress_findings(file: str, model: dict[str, Any], owner: dict[str, str]) -> Iterator[Finding]:
+    """Name-free ingress points: known intents, at most five launch phrases, each a complete
+    phrase that no other intent's sample (nor a carrier phrase) also claims."""
+    points = model.get("interactionModel", {}).get("_nameFreeInteraction", {}).get("ingressPoints", [])
+    intents = model.get("interactionModel", {}).get("languageModel", {}).get("intents", [])
+    carriers = _carrier_patterns(intents)
+    if sum(1 for point in points if point.get("type") == "LAUNCH") > MAX_LAUNCH_PHRASES:
+        yield Finding(file, "_nameFreeInteraction", "", f"at most {MAX_LAUNCH_PHRASES} launch phrases")
+    for point in points:
+        name, value = point.get("name", "LAUNCH"), point.get("value", "")
+        if point.get("type") == "INTENT" and name not in {intent.get("name") for intent in intents}:
+            yield Finding(file, name, value, "ingress point for an intent the model does not declare")
+        if not all(_SAMPLE_WORD.match(word) and "{" not in word for word in value.split()):
+            yield Finding(file, name, value, "a complete phrase of letters, spaces and apostrophes, no slots")
+        claimed = owner.get(fold(value))
+        if claimed is not None and claimed != point.get("name"):
+            yield Finding(file, name, value, f"also a sample of {claimed}")
+        for carrier_owner, carrier, regex in carriers:
+            if carrier_owner != point.get("name") and regex.match(fold(value)):
+                yield Finding(file, name, value, f'collides with the carrier phrase "{carrier}"')
+
+
 def lint_model(file: str, model: dict[str, Any]) -> list[Finding]:
     language = model.get("interactionModel", {}).get("languageModel", {})
     findings = list(_invocation_findings(file, language.get("invocationName", "")))
@@ -144,6 +167,7 @@ def lint_model(file: str, model: dict[str, Any]) -> list[Finding]:
             other = owner.setdefault(fold(sample), intent.get("name", "?"))
             if other != intent.get("name"):
                 findings.append(Finding(file, intent.get("name", "?"), sample, f"also a sample of {other}"))
+    findings += _ingress_findings(file, model, owner)
     return findings
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from skill.phrases import supported_locales
 from tools.devices import APL_INTERFACE, screen_viewports
-from tools.model import MODEL_DIR, model_path
+from tools.model import MODEL_DIR, model_path, render_model
 
 PACKAGE_DIR = MODEL_DIR.parent / "skill-package"
 MANIFEST_TEMPLATE = Path(__file__).parent / "data" / "manifest.json"
@@ -83,8 +83,9 @@ def render_icon(size: int) -> bytes:
     return png
 
 
-def write_package(package_dir: Path = PACKAGE_DIR) -> list[Path]:
-    """skill.json, the icons and a copy of every locale's interaction model, ready for ``ask deploy``."""
+def write_package(package_dir: Path = PACKAGE_DIR, name_free: bool = False) -> list[Path]:
+    """skill.json, the icons and a copy of every locale's interaction model, ready for ``ask
+    deploy`` (``name_free``: the models with their name-free ingress points)."""
     models = package_dir / "interactionModels" / "custom"
     models.mkdir(parents=True, exist_ok=True)
     manifest_path(package_dir).write_text(render_manifest(), encoding="utf-8")
@@ -95,7 +96,16 @@ def write_package(package_dir: Path = PACKAGE_DIR) -> list[Path]:
         path.write_bytes(render_icon(size))
         written.append(path)
     for locale in supported_locales():
-        written.append(Path(shutil.copyfile(model_path(locale), models / f"{locale}.json")))
+        target = models / f"{locale}.json"
+        if name_free:
+            from skill.store import default_store
+            from tools.ingress import with_ingress_points
+
+            model = json.loads(model_path(locale).read_text(encoding="utf-8"))
+            target.write_text(render_model(with_ingress_points(model, default_store())), encoding="utf-8")
+        else:
+            shutil.copyfile(model_path(locale), target)
+        written.append(target)
     return written
 
 
