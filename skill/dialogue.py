@@ -63,6 +63,7 @@ class Turn:
     state: ConversationState
     answered: Entry | None = None
     decision: Decision[Entry] | None = None  # the catch-all's, when it ranked the store
+    clarifying: bool = False  # the catch-all could not choose between entries and offers one
 
 
 class Dialogue:
@@ -162,10 +163,12 @@ class Dialogue:
         decline = self.guards().decline(query, decision.answer, decision.candidates)
         if decline is None and decision.answer is not None:
             return replace(self.answer(decision.answer, state), decision=decision)
+        clarifying = decline is None and decision.torn
         if decline is None:
             offer = closest_offer(query, decision.candidates, self.store.entries[0])
             decline = replace(offer, reply=self.phrases.say("no_answer"))
-        return replace(self._decline(decline, state), decision=replace(decision, answer=None))
+        turn = self._decline(decline, state)
+        return replace(turn, decision=replace(decision, answer=None), clarifying=clarifying)
 
     def guard(self, guard: Guard, state: ConversationState) -> Turn:
         """A guard intent: Alexa sends no words, so the category's own offer follows."""

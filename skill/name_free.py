@@ -8,9 +8,9 @@ fresh state, whose reply is never rendered), so the two can never disagree:
 
 - an answer intent: YES;
 - the catch-all with a query: YES when it would answer an entry, MAYBE when the store
-  explains the query but it would ask which of several entries is meant, NO otherwise
-  (unrelated questions, other health topics, and every emergency or crisis, for which
-  Alexa's own reply must not wait for a skill to be chosen);
+  explains the query but no entry clearly leads (it would offer the closest), NO otherwise:
+  unrelated questions, other health topics, what the guards decline, and every emergency
+  or crisis, for which Alexa's own reply must not wait for a skill to be chosen;
 - anything else (built-ins, which mean nothing without a session): NO.
 """
 
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
     from skill.dialogue import Dialogue
 
-# The SDK's canfulfill types and the ranking module are imported on the first
-# CanFulfillIntentRequest, not on a cold start.
+# The SDK's canfulfill types are imported on the first CanFulfillIntentRequest, not on a
+# cold start.
 
 REQUEST_TYPE = "CanFulfillIntentRequest"
 
@@ -48,17 +48,12 @@ class Verdict(Enum):
 
 def catch_all_verdict(dialogue: Dialogue, query: object) -> Verdict:
     """What the catch-all would do with ``query``, from its own decision."""
-    from skill.ranking import ANSWER_THRESHOLD
-
     if not isinstance(query, str) or not query.strip():
         return Verdict.NO
     turn = dialogue.question(query, ConversationState())
     if turn.answered is not None:
         return Verdict.YES
-    decision = turn.decision
-    if decision is not None and len(decision.candidates) > 1 and decision.best_score >= ANSWER_THRESHOLD:
-        return Verdict.MAYBE  # explained, but torn between entries: it would offer them
-    return Verdict.NO
+    return Verdict.MAYBE if turn.clarifying else Verdict.NO
 
 
 def _slot_answer(verdict: Verdict) -> CanFulfillSlot:

@@ -92,6 +92,7 @@ class Decision(Generic[Label]):
     answer: Label | None
     candidates: tuple[Label, ...]
     best_score: float = 0.0  # the top candidate's coverage
+    torn: bool = False  # explained well enough, but no entry clearly leads
 
 
 def _bitmask(indexes: list[int], count: int) -> int:
@@ -241,7 +242,7 @@ class TermIndex(Generic[Label]):
         best = round(ranked[0].coverage, 3)
         ambiguous = len(ranked) > 1 and ranked[0].score - ranked[1].score < lead
         if best < threshold or ambiguous or crowded:
-            return Decision(None, candidates, best)
+            return Decision(None, candidates, best, torn=best >= threshold)
         return Decision(ranked[0].label, candidates, best)
 
 

@@ -130,6 +130,8 @@ def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact,
     assert speech_of(results["question-emergency.json"]).startswith("Please call 9 1 1")
     assert speech_of(results["question-unanswered.json"]).startswith("Sorry, I don't have an answer")
     assert results["session-ended.json"]["response"] == {}
+    assert results["name-free-answer.json"]["response"] == {"canFulfillIntent": {"canFulfill": "YES"}}
+    assert results["name-free-question-unanswered.json"]["response"]["canFulfillIntent"]["canFulfill"] == "NO"
 
 
 def test_events_cover_every_answer_and_request_kind(store):

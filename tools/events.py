@@ -9,7 +9,13 @@ from typing import Any
 
 from skill.intents import catch_all_intent
 from skill.store import AnswerStore
-from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
+from tools.envelopes import (
+    can_fulfill_request,
+    envelope,
+    intent_request,
+    launch_request,
+    session_ended_request,
+)
 from tools.model import MODEL_DIR
 
 EVENTS_DIR = MODEL_DIR.parent / "events"
@@ -35,6 +41,13 @@ def _requests(store: AnswerStore) -> dict[str, dict[str, Any]]:
         requests[name] = intent_request(catch_all.name, {catch_all.slot: query})
     for entry in store.entries:
         requests[f"answer-{entry.id.replace('_', '-')}"] = intent_request(entry.intent_name)
+    # Alexa's name-free question, for an answer intent and for the catch-all.
+    requests["name-free-answer"] = can_fulfill_request(store.entries[0].intent_name)
+    for name in ("question-answered", "question-unanswered"):
+        catch_all = catch_all_intent()
+        requests[f"name-free-{name}"] = can_fulfill_request(
+            catch_all.name, {catch_all.slot: CATCH_ALL_QUERIES[name]}
+        )
     return requests
 
 
