@@ -16,7 +16,7 @@ from tests.conftest import require_tool, run_cli, speech_of
 from tools.devices import APL_INTERFACE, declared_interfaces, device, devices, screen_viewports
 from tools.envelopes import LocalSession, intent_request
 from tools.interfaces import SKILL_DIR, used_interfaces
-from tools.lint import lint_files, lint_interfaces, lint_model, lint_release
+from tools.lint import lint_files, lint_interfaces, lint_model, lint_privacy, lint_release
 from tools.model import MODEL_DIR, model_path
 from tools.node_tools import node_available
 from tools.package import (
@@ -163,6 +163,29 @@ def test_privacy_fields_say_no_personal_data_and_name_a_policy_for_every_locale(
     assert set(privacy["locales"]) == set(supported_locales())
     for info in privacy["locales"].values():
         assert info["privacyPolicyUrl"].startswith("https://")
+
+
+def test_the_linter_checks_the_privacy_fields_against_the_code(tmp_path):
+    manifest = _committed_manifest()
+    assert lint_privacy("skill.json", manifest, SKILL_DIR) == []
+    code = tmp_path / "skill"
+    code.mkdir()
+    (code / "profile.py").write_text(
+        "def name(handler_input):\n"
+        "    return handler_input.service_client_factory.get_ups_service().get_profile_name()\n",
+        encoding="utf-8",
+    )
+    findings = lint_privacy("skill.json", manifest, code)
+    assert [(f.intent, f.problem) for f in findings] == [
+        ("usesPersonalInfo", "false, but the skill profile.py:2 calls get_ups_service")
+    ]
+    asking = copy.deepcopy(manifest)
+    asking["manifest"]["permissions"] = [{"name": "alexa::profile:email:read"}]
+    assert "asks for alexa::profile:email:read" in lint_privacy("skill.json", asking, SKILL_DIR)[0].problem
+    asking["manifest"]["privacyAndCompliance"]["usesPersonalInfo"] = True
+    del asking["manifest"]["privacyAndCompliance"]["locales"]["en-IN"]
+    findings = lint_privacy("skill.json", asking, SKILL_DIR)
+    assert [(f.intent, "without a privacyPolicyUrl" in f.problem) for f in findings] == [("en-IN", True)]
 
 
 # -- The simulator's devices follow the manifest, as Alexa's do.

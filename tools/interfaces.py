@@ -9,6 +9,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 INTERFACES_FILE = Path(__file__).parent / "data" / "interfaces.json"
 SKILL_DIR = Path(__file__).resolve().parents[1] / "skill"
@@ -24,12 +25,16 @@ class Rule:
         return any(module == prefix or module.startswith(prefix + ".") for prefix in self.sdk_modules)
 
 
+def _rule(rule: dict[str, list[str]]) -> Rule:
+    return Rule(tuple(rule["sdk_modules"]), tuple(rule["type_prefixes"]), tuple(rule["calls"]))
+
+
+def _document() -> dict[str, Any]:
+    return dict(json.loads(INTERFACES_FILE.read_text(encoding="utf-8")))
+
+
 def rules() -> dict[str, Rule]:
-    document = json.loads(INTERFACES_FILE.read_text(encoding="utf-8"))
-    return {
-        name: Rule(tuple(rule["sdk_modules"]), tuple(rule["type_prefixes"]), tuple(rule["calls"]))
-        for name, rule in document["interfaces"].items()
-    }
+    return {name: _rule(rule) for name, rule in _document()["interfaces"].items()}
 
 
 def _evidence(tree: ast.AST, rule: Rule) -> list[tuple[int, str]]:
@@ -48,11 +53,20 @@ def _evidence(tree: ast.AST, rule: Rule) -> list[tuple[int, str]]:
     return found
 
 
-def used_interfaces(code_dir: Path = SKILL_DIR) -> dict[str, list[str]]:
-    """Interface type to where the code uses it ("skill/apl.py:87 imports ...")."""
+def _uses(code_dir: Path, named_rules: dict[str, Rule]) -> dict[str, list[str]]:
     used: dict[str, list[str]] = defaultdict(list)
     for path in sorted(code_dir.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for name, rule in rules().items():
+        for name, rule in named_rules.items():
             used[name] += [f"{path.name}:{line} {what}" for line, what in _evidence(tree, rule)]
     return {name: places for name, places in used.items() if places}
+
+
+def used_interfaces(code_dir: Path = SKILL_DIR) -> dict[str, list[str]]:
+    """Interface type to where the code uses it ("apl.py:87 imports ...")."""
+    return _uses(code_dir, rules())
+
+
+def personal_data_uses(code_dir: Path = SKILL_DIR) -> list[str]:
+    """Where the code reads or keeps personal data (empty: it does not)."""
+    return _uses(code_dir, {"personal": _rule(_document()["personal_data"])}).get("personal", [])

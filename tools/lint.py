@@ -226,6 +226,27 @@ def lint_interfaces(file: str, manifest: dict[str, Any], code_dir: Path) -> list
     return findings
 
 
+def lint_privacy(file: str, manifest: dict[str, Any], code_dir: Path) -> list[Finding]:
+    """The privacy fields against the code: personal data read or kept, or permissions
+    asked for, means usesPersonalInfo; personal data needs a privacy policy per locale."""
+    from tools.interfaces import personal_data_uses
+
+    body = manifest.get("manifest", {})
+    privacy = body.get("privacyAndCompliance", {})
+    uses = personal_data_uses(code_dir) + [f"asks for {p.get('name')}" for p in body.get("permissions", [])]
+    findings = []
+    if uses and not privacy.get("usesPersonalInfo"):
+        findings.append(Finding(file, "usesPersonalInfo", "", f"false, but the skill {uses[0]}"))
+    if privacy.get("usesPersonalInfo"):
+        policies = privacy.get("locales", {})
+        for locale in body.get("publishingInformation", {}).get("locales", {}):
+            if not policies.get(locale, {}).get("privacyPolicyUrl"):
+                findings.append(
+                    Finding(file, locale, "", "uses personal information without a privacyPolicyUrl")
+                )
+    return findings
+
+
 def _strings(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for value in node.values():
@@ -303,6 +324,7 @@ def lint_files(
         findings += lint_example_phrases(*manifest, models)
         if code_dir is not None:
             findings += lint_interfaces(*manifest, code_dir)
+            findings += lint_privacy(*manifest, code_dir)
         if release:
             findings += lint_release(*manifest)
     if schema:
