@@ -12,10 +12,11 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from skill.conversation import ConversationState, Offer, Part, Pending
+from skill.conversation import MAX_MISSES, ConversationState, Kind, Offer, Part, Pending, Said
 from skill.guards import Decline, Guard, Guards, closest_offer, load_guards
+from skill.off_topic import is_non_health
 from skill.phrases import Phrases, join_naturally, phrases_for
-from skill.prompts import PromptKey
+from skill.prompts import is_prompt_key
 from skill.safety import describes_emergency
 from skill.store import AnswerStore, Entry
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from skill.ranking import Decision, TermIndex
 
 HELP_EXAMPLE_COUNT = 4
+SUGGESTION_COUNT = 3
+GUARD_REASON = "guard_"  # a miss whose opening sentence is a guard's reply
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,12 @@ class Turn:
 
 
 class Dialogue:
-    """The conversation rules for one store and one locale."""
+    """The conversation rules for one store and one locale.
+
+    Every reply that keeps the session open is described by a Said (what kind, which
+    phrasing, which answers) kept in the session, and built from it by ``_render``: so
+    "repeat" rebuilds exactly what was said last, whatever it was.
+    """
 
     def __init__(
         self,
@@ -81,70 +89,66 @@ class Dialogue:
         self._matcher = matcher
         self.guards = guards
 
-    @cached_property
-    def _ask_again(self) -> str:
-        return self.phrases.say("ask_again")
-
-    def _prompt(self, key: PromptKey, ends: bool = False) -> Reply:
-        """A fixed spoken reply, built once per locale: the same words every time it is said."""
-        if key not in self._prompts:
-            self._prompts[key] = Reply((self.phrases.say(key),), None if ends else self._ask_again)
-        return self._prompts[key]
+    def _ask_again(self, variant: int) -> str:
+        return self.phrases.say("ask_again", variant)
 
     @cached_property
     def _topics_screen_buttons(self) -> tuple[str, tuple[Entry, ...]]:
         return self.phrases.write("screen_topics"), self.store.entries
 
     @cached_property
-    def _prompts(self) -> dict[str, Reply]:
-        return {}
-
-    @cached_property
     def _welcome(self) -> Reply:
         name = self.phrases.write("skill_name")
         card = Card(name, self.phrases.write("disclaimer"))
         screen = self._screen(name, self.phrases.write("screen_welcome"), *self._topics_screen_buttons)
-        return Reply((self.phrases.say("welcome"),), self._ask_again, card, screen)
+        return Reply((self.phrases.say("welcome"),), self._ask_again(0), card, screen)
 
-    def welcome(self, state: ConversationState) -> Turn:
-        return Turn(self._welcome, state.with_pending(None))
+    @cached_property
+    def _help_card(self) -> Card:
+        """Every question the skill answers, as it can be said back (the linter checks that)."""
+        lines = [f"• {entry.question}" for entry in self.store.entries]
+        return Card(self.phrases.write("help_card_title"), "\n".join(lines))
 
     @cached_property
     def _help(self) -> Reply:
         entries = self.store.entries
         topics = join_naturally([entry.topic for entry in entries[:HELP_EXAMPLE_COUNT]])
-        card_lines = [f"• {entry.question}" for entry in entries]
-        card = Card(self.phrases.write("help_card_title"), "\n".join(card_lines))
         speech = self.phrases.say("help", count=str(len(entries)), topics=topics)
-        screen = self._screen(card.title, self.phrases.write("screen_welcome"), *self._topics_screen_buttons)
-        return Reply((speech,), self._ask_again, card, screen)
-
-    def help(self, state: ConversationState) -> Turn:
-        return Turn(self._help, state)
-
-    def fallback(self, state: ConversationState) -> Turn:
-        return Turn(self._prompt("fallback"), state)
-
-    def unsupported(self, state: ConversationState) -> Turn:
-        return Turn(self._prompt("unsupported"), state)
-
-    def error(self, state: ConversationState) -> Turn:
-        return Turn(self._prompt("error"), state)
-
-    def goodbye(self, state: ConversationState) -> Turn:
-        return Turn(self._prompt("goodbye", ends=True), state.with_pending(None))
+        screen = self._screen(
+            self._help_card.title, self.phrases.write("screen_welcome"), *self._topics_screen_buttons
+        )
+        return Reply((speech,), self._ask_again(0), self._help_card, screen)
 
     @cached_property
     def _emergency(self) -> Reply:
         card = Card(self.phrases.write("emergency_card_title"), self.phrases.write("emergency_card"))
         return Reply((self.phrases.say("emergency"),), None, card, self._screen(card.title, card.text))
 
+    def welcome(self, state: ConversationState) -> Turn:
+        return self._said(Said(Kind.WELCOME, state.next_variant), state.with_pending(None))
+
+    def help(self, state: ConversationState) -> Turn:
+        return self._said(Said(Kind.HELP, state.next_variant), state)
+
+    def fallback(self, state: ConversationState) -> Turn:
+        """Alexa matched nothing; we never see the words, so the reply stays neutral."""
+        return self.miss(state, "miss_fallback", warn=True)
+
+    def unsupported(self, state: ConversationState) -> Turn:
+        return self.miss(state, "miss_unsupported")
+
+    def error(self, state: ConversationState) -> Turn:
+        return Turn(Reply((self.phrases.say("error"),), self._ask_again(0)), state)
+
+    def goodbye(self, state: ConversationState) -> Turn:
+        return Turn(Reply((self.phrases.say("goodbye"),), None), state.with_pending(None))
+
     def emergency(self, state: ConversationState) -> Turn:
         return Turn(self._emergency, state.with_pending(None))
 
     def stale_touch(self, state: ConversationState) -> Turn:
         """A touch on a screen that no longer matches anything we can answer."""
-        return Turn(self._prompt("stale_touch"), state)
+        return self._said(Said(Kind.NOTICE, state.next_variant, reason="stale_touch"), state)
 
     def answer(self, entry: Entry, state: ConversationState) -> Turn:
         """The core of an answer, then an offer: the rest of it, or a related question."""
@@ -156,36 +160,40 @@ class Dialogue:
 
     def question(self, query: str, state: ConversationState) -> Turn:
         """A free-form question: emergencies first, then guards, then an answer only when
-        confident and only when the entry gives what was asked ("how long", "how much")."""
+        confident and only when the entry gives what was asked ("how long", "how much");
+        else a decline that fits: a guard's, not about health at all, or not in the store."""
         if describes_emergency(query):
             return self.emergency(state)
         decision = self._matcher().decide(query)
+        if decision.answer is None and is_non_health(query):
+            return replace(self.miss(state, "miss_not_health"), decision=decision)
         decline = self.guards().decline(query, decision.answer, decision.candidates)
         if decline is None and decision.answer is not None:
             return replace(self.answer(decision.answer, state), decision=decision)
         clarifying = decline is None and decision.torn
         if decline is None:
             offer = closest_offer(query, decision.candidates, self.store.entries[0])
-            decline = replace(offer, reply=self.phrases.say("no_answer"))
+            decline = replace(offer, reply=self.phrases.say("miss_not_covered"), source="")
         turn = self._decline(decline, state)
         return replace(turn, decision=replace(decision, answer=None), clarifying=clarifying)
 
     def guard(self, guard: Guard, state: ConversationState) -> Turn:
         """A guard intent: Alexa sends no words, so the category's own offer follows."""
-        return self._decline(Decline(guard.reply, guard.offer), state)
+        return self._decline(Decline(guard.reply, guard.offer, source=guard.id), state)
 
     def accept(self, state: ConversationState) -> Turn:
-        """ "Yes": take up whatever was offered last."""
+        """ "Yes": take up whatever was offered last; to an open question, a short menu."""
         pending = state.pending
         if pending is None:
-            return Turn(Reply((self._ask_again,), self._ask_again), state)
+            suggestions = self._suggestions((), state)
+            said = Said(Kind.MENU, state.next_variant, tuple(entry.id for entry in suggestions))
+            return self._said(said, state.with_pending(Pending(suggestions[0], Offer.RELATED)))
         if pending.offer is Offer.MORE:
             return self.more(pending.entry, state)
         return self.answer(pending.entry, state)
 
     def decline(self, state: ConversationState) -> Turn:
-        declined = self.phrases.say("declined")
-        return Turn(Reply((declined,), self._ask_again), state.with_pending(None))
+        return self._said(Said(Kind.DECLINED, state.next_variant), state.with_pending(None))
 
     def next(self, state: ConversationState) -> Turn:
         """ "Next": move on to a related question (skipping the rest of this answer)."""
@@ -195,20 +203,124 @@ class Dialogue:
         return self.answer(offer.entry, state)
 
     def repeat(self, state: ConversationState) -> Turn:
-        last = state.last
-        if last is None:
+        """Whatever was said last, word for word; the state stays as it was."""
+        reply = self._render(state.said, state) if state.said is not None else None
+        if reply is None:
             nothing = self.phrases.say("nothing_to_repeat")
-            return Turn(Reply((nothing,), self._ask_again), state)
-        reply = self._answer_reply(last.entry, last.part, state.pending)
-        return Turn(reply, state, answered=last.entry)
+            return Turn(Reply((nothing,), self._ask_again(0)), state)
+        answered = state.last.entry if state.said and state.said.kind is Kind.ANSWER and state.last else None
+        return Turn(reply, state, answered=answered)
+
+    def miss(
+        self,
+        state: ConversationState,
+        reason: str,
+        offer: Entry | None = None,
+        covers: tuple[str, ...] = (),
+        warn: bool = False,
+    ) -> Turn:
+        """A request the skill could not help with, one more in a row.
+
+        ``reason`` names the first miss's opening sentence: a prompt key (``miss_...``) or
+        a guard's reply (``guard_<category or question kind>``); ``offer``, an answer to
+        offer on the first miss instead of an example (``covers``: the offered answer's
+        keywords the question named). The first miss is short with one example, the
+        second names three topics and "help", the third closes the session and points to
+        the card. ``warn``: the emergency sentence, once per session, for misses whose
+        words nobody saw (the safety checks saw every catch-all question's words first).
+        """
+        level = min(state.misses + 1, MAX_MISSES)
+        named: list[Entry] = []  # what the reply names: the offer, or three topics
+        if level == 1 and offer is not None:
+            named = [offer]
+        elif level == 2:
+            named = self._suggestions((), state)
+        ids = tuple(entry.id for entry in named)
+        covers = covers if level == 1 and offer is not None else ()
+        said = Said(Kind.MISS, state.next_variant, ids, reason, level, warn and not state.warned, covers)
+        pending = Pending(offer, Offer.RELATED) if level == 1 and offer is not None else None
+        reply = self._miss_reply(said)
+        assert reply is not None  # a Said made here always renders
+        return Turn(reply, state.missing(said).with_pending(pending))
+
+    def _decline(self, decline: Decline, state: ConversationState) -> Turn:
+        """A guard's decline, counted as a miss: why not, then the closest thing we answer."""
+        reason = f"{GUARD_REASON}{decline.source}" if decline.source else "miss_not_covered"
+        return self.miss(state, reason, decline.offer, decline.covers)
+
+    def _said(self, said: Said, state: ConversationState) -> Turn:
+        """A turn that helped: say it, and remember it for "repeat"."""
+        new_state = state.saying(said)
+        reply = self._render(said, new_state)
+        assert reply is not None  # a Said made here always renders
+        return Turn(reply, new_state)
+
+    def _render(self, said: Said, state: ConversationState) -> Reply | None:
+        """The reply a Said describes, in this state; None when it no longer fits."""
+        variant = said.variant
+        entries = tuple(entry for entry in map(self.store.get, said.ids) if entry is not None)
+        if said.kind is Kind.WELCOME:
+            return self._welcome
+        if said.kind is Kind.HELP:
+            return self._help
+        if said.kind is Kind.ANSWER:
+            last = state.last
+            return None if last is None else self._answer_reply(last.entry, last.part, state.pending, variant)
+        if said.kind is Kind.DECLINED:
+            return Reply((self.phrases.say("declined", variant),), self._ask_again(variant))
+        if said.kind is Kind.MENU and entries:
+            topics = join_naturally([entry.topic for entry in entries], "or")
+            speech = self.phrases.say("menu", variant, suggestions=topics, first=entries[0].topic)
+            return Reply((speech,), self._offer_text(Pending(entries[0], Offer.RELATED), variant))
+        if said.kind is Kind.MISS:
+            return self._miss_reply(said)
+        if said.kind is Kind.NOTICE and said.reason == "stale_touch":
+            return Reply((self.phrases.say("stale_touch"),), self._ask_again(variant))
+        return None
+
+    def _opener(self, reason: str) -> str | None:
+        """The first miss's opening sentence; None for a reason we never give."""
+        if reason.startswith(GUARD_REASON):
+            reply = self.guards().reply_of(reason.removeprefix(GUARD_REASON))
+            return None if reply is None else self.phrases.spoken(reply)
+        if reason.startswith("miss_") and is_prompt_key(reason):
+            return self.phrases.say(reason)
+        return None
+
+    def _miss_reply(self, said: Said) -> Reply | None:
+        variant = said.variant
+        say = self.phrases.say
+        warning = (say("miss_emergency"),) if said.warned else ()
+        entries = [entry for entry in map(self.store.get, said.ids) if entry is not None]
+        if said.level == 1:
+            opener = self._opener(said.reason)
+            if opener is None:
+                return None
+            if not entries:
+                return Reply((opener, *warning, say("miss_example", variant)), self._ask_again(variant))
+            topic = entries[0].topic
+            if not set(said.covers) <= set(entries[0].keywords):
+                return None
+            offer = (
+                say("decline_offer_covers", topic=topic, covers=join_naturally(list(said.covers)))
+                if said.covers
+                else say("decline_offer", topic=topic)
+            )
+            return Reply((opener, *warning, offer), offer)
+        again = say("miss_again", variant)
+        if said.level == 2:
+            topics = say("miss_topics", suggestions=join_naturally([entry.topic for entry in entries], "or"))
+            return Reply((again, *warning, topics), self._ask_again(variant))
+        return Reply((again, *warning, say("miss_close")), None, self._help_card)
 
     def _speak(self, entry: Entry, part: Part, pending: Pending, state: ConversationState) -> Turn:
-        reply = self._answer_reply(entry, part, pending)
-        return Turn(reply, state.after_speaking(entry, part, pending), answered=entry)
+        new_state = state.after_speaking(entry, part, pending).saying(Said(Kind.ANSWER, state.next_variant))
+        reply = self._answer_reply(entry, part, pending, state.next_variant)
+        return Turn(reply, new_state, answered=entry)
 
-    def _answer_reply(self, entry: Entry, part: Part, pending: Pending | None) -> Reply:
+    def _answer_reply(self, entry: Entry, part: Part, pending: Pending | None, variant: int) -> Reply:
         text = entry.speech if part is Part.ANSWER else entry.more
-        offer = self._offer_text(pending) if pending else self._ask_again
+        offer = self._offer_text(pending, variant) if pending else self._ask_again(variant)
         card = self._answer_card(entry)
         return Reply((self.phrases.spoken(text or ""), offer), offer, card, self._answer_screen(entry))
 
@@ -226,17 +338,16 @@ class Dialogue:
     ) -> Screen:
         return Screen(headline, text, self.phrases.write("disclaimer"), buttons_title, buttons)
 
-    def _decline(self, decline: Decline, state: ConversationState) -> Turn:
-        """Say why not, then offer the one closest thing the store does answer (Yes takes it)."""
-        topic = decline.offer.topic
-        offer = (
-            self.phrases.say("decline_offer_covers", topic=topic, covers=join_naturally(list(decline.covers)))
-            if decline.covers
-            else self.phrases.say("decline_offer", topic=topic)
-        )
-        pending = Pending(decline.offer, Offer.RELATED)
-        reply = Reply((self.phrases.spoken(decline.reply), offer), offer)
-        return Turn(reply, state.with_pending(pending))
+    def _suggestions(self, candidates: tuple[Entry, ...], state: ConversationState) -> list[Entry]:
+        """Three answers to suggest: the nearest candidates, then answers not yet heard."""
+        suggestions = list(candidates[:SUGGESTION_COUNT])
+        unheard = [entry for entry in self.store.entries if entry.id not in state.heard]
+        for entry in (*unheard, *self.store.entries):
+            if len(suggestions) >= SUGGESTION_COUNT:
+                break
+            if entry not in suggestions:
+                suggestions.append(entry)
+        return suggestions
 
     def _related_offer(self, entry: Entry, state: ConversationState) -> Pending:
         """The first related entry not yet heard in this session (or the first related)."""
@@ -245,10 +356,10 @@ class Dialogue:
         assert chosen is not None  # the store validator guarantees related ids exist
         return Pending(chosen, Offer.RELATED)
 
-    def _offer_text(self, pending: Pending) -> str:
+    def _offer_text(self, pending: Pending, variant: int) -> str:
         if pending.offer is Offer.MORE:
-            return self.phrases.say("offer_more")
-        return self.phrases.say("offer_related", topic=pending.entry.topic)
+            return self.phrases.say("offer_more", variant)
+        return self.phrases.say("offer_related", variant, topic=pending.entry.topic)
 
     def _answer_card(self, entry: Entry) -> Card:
         text = f"{self.phrases.written(entry.card_text)}\n\n{self.phrases.write('disclaimer')}"

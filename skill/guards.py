@@ -72,6 +72,7 @@ class Decline:
     reply: str
     offer: Entry
     covers: tuple[str, ...] = ()
+    source: str = ""  # the guard category or question kind whose reply this is
 
 
 def covered(entry: Entry, query: str) -> tuple[str, ...]:
@@ -112,6 +113,12 @@ class Guards:
 
     def for_intent(self, intent_name: str) -> Guard | None:
         return self._by_intent.get(intent_name)
+
+    def reply_of(self, source: str) -> str | None:
+        """The reply of a category or question kind by id (ids come back in session data)."""
+        replies = {found.id: found.reply for found in self.categories}
+        replies.update((kind.id, kind.reply) for kind in self.kinds)
+        return replies.get(source)
 
     @property
     def intent_names(self) -> frozenset[str]:
@@ -156,12 +163,12 @@ class Guards:
         if matched is not None:
             guard, rest = matched
             offer = closest_offer(rest, candidates if guard.offer_closest else (), guard.offer)
-            return replace(offer, reply=guard.reply)
+            return replace(offer, reply=guard.reply, source=guard.id)
         closest = answer or (candidates[0] if candidates else None)
         if closest is None:
             return None
         kind = self.unaddressed(query, closest)
-        return Decline(kind.reply, closest, covered(closest, query)) if kind is not None else None
+        return Decline(kind.reply, closest, covered(closest, query), kind.id) if kind is not None else None
 
 
 def _expand(template: str, lexicon: dict[str, list[str]], where: str) -> list[str]:

@@ -170,21 +170,22 @@ class RepeatIntentHandler(DialogueHandler):
 
 
 class StartOverIntentHandler(DialogueHandler):
-    """Start over and navigate home both return to the welcome."""
+    """Start over returns to the welcome."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.StartOverIntent")(handler_input) or is_intent_name(
-            "AMAZON.NavigateHomeIntent"
-        )(handler_input)
+        return is_intent_name("AMAZON.StartOverIntent")(handler_input)
 
     def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
         return dialogue.welcome(state)
 
 
 class StopIntentHandler(DialogueHandler):
+    """Stop, cancel, and navigate home (Amazon's meaning: leave the skill) end the session."""
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.StopIntent")(handler_input) or is_intent_name("AMAZON.CancelIntent")(
-            handler_input
+        return any(
+            is_intent_name(name)(handler_input)
+            for name in ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
         )
 
     def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:

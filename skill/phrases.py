@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from skill.data_files import read_json
-from skill.prompts import PromptKey, bundled_prompts
+from skill.prompts import Prompt, PromptKey, bundled_examples, bundled_prompts
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,11 @@ class LocaleFacts:
 def _locales_document() -> dict[str, Any]:
     document: dict[str, Any] = read_json("locales.json")
     return document
+
+
+def _pick(prompt: Prompt, variant: int) -> str:
+    """One phrasing of a prompt: consecutive variants give different phrasings."""
+    return prompt if isinstance(prompt, str) else prompt[variant % len(prompt)]
 
 
 def supported_locales() -> tuple[str, ...]:
@@ -54,21 +59,22 @@ class Phrases:
 
     facts: LocaleFacts
 
-    def say(self, key: PromptKey, **values: str) -> str:
-        """A prompt for the ear: the emergency number in its spoken form."""
-        return self._fill(key, self.facts.emergency_number_spoken, values)
+    def say(self, key: PromptKey, variant: int = 0, **values: str) -> str:
+        """A prompt for the ear: the emergency number in its spoken form; ``variant``
+        picks the phrasing (and the example) of a prompt that has several."""
+        return self._fill(key, variant, self.facts.emergency_number_spoken, values)
 
-    def write(self, key: PromptKey, **values: str) -> str:
+    def write(self, key: PromptKey, variant: int = 0, **values: str) -> str:
         """A prompt for a card: the emergency number as it is written."""
-        return self._fill(key, self.facts.emergency_number, values)
+        return self._fill(key, variant, self.facts.emergency_number, values)
 
     @staticmethod
-    def _fill(key: PromptKey, emergency_number: str, values: dict[str, str]) -> str:
+    def _fill(key: PromptKey, variant: int, emergency_number: str, values: dict[str, str]) -> str:
         prompts = bundled_prompts()
-        return prompts[key].format(
+        return _pick(prompts[key], variant).format(
             emergency_number=emergency_number,
-            example=prompts["example"],
-            skill_name=prompts["skill_name"],
+            example=_pick(tuple(bundled_examples().values()), variant),
+            skill_name=_pick(prompts["skill_name"], 0),
             **values,
         )
 

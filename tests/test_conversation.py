@@ -7,14 +7,12 @@ import pytest
 from tests.conftest import ask, check_response_limits, reprompt_of, speech_of
 from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
 
-UNRELATED = [
-    "how do I change a tire",
-    "what is the capital of Spain",
+UNRELATED_HEALTH = [
     "what causes kidney stones",
     "symptoms of diabetes",
     "what causes neck pain in children",
-    "the weather tomorrow",
 ]
+NOT_HEALTH = ["how do I change a tire", "what is the capital of Spain", "the weather tomorrow", "a joke"]
 EMERGENCIES = [
     "I have chest pain and my upper back hurts",
     "pressure in my chest",
@@ -48,7 +46,9 @@ def test_every_answer_intent_returns_its_answer_card_and_an_open_session(session
         assert card["content"].startswith(entry.card_text.replace("{emergency_number}", "911"))
         assert "not medical advice" in card["content"]
         assert received["response"]["shouldEndSession"] is False
-        assert reprompt_of(received).startswith("Would you like to hear")
+        offer = reprompt_of(received)
+        assert spoken.endswith(offer) and offer.endswith("?")
+        assert received["sessionAttributes"]["pending"]["offer"] in ("more", "related")
         check_response_limits(received)
 
 
@@ -60,7 +60,7 @@ def test_answer_yes_repeat_stop(session, store):
     more = ask(session, "AMAZON.YesIntent")
     entry = store.get("release_trapped_nerve")
     assert speech_of(more).startswith(entry.more)
-    assert "Would you like to hear about symptoms of a pinched nerve" in speech_of(more)
+    assert "symptoms of a pinched nerve in the upper back?" in speech_of(more)
 
     repeated = ask(session, "AMAZON.RepeatIntent")
     assert speech_of(repeated) == speech_of(more)
@@ -85,11 +85,12 @@ def test_related_offers_skip_answers_already_heard(session):
 def test_no_declines_the_offer_and_keeps_listening(session):
     ask(session, "NeckIntent")
     received = ask(session, "AMAZON.NoIntent")
-    assert speech_of(received).startswith("Okay. What else would you like to know?")
+    assert "or say stop" in speech_of(received).lower()
     assert received["response"]["shouldEndSession"] is False
     assert "pending" not in received["sessionAttributes"]
-    after = ask(session, "AMAZON.YesIntent")
-    assert speech_of(after).startswith("What would you like to know?")
+    after = ask(session, "AMAZON.YesIntent")  # "yes" to an open question: a menu, not the question again
+    assert speech_of(after).startswith(("I can tell you about", "Here are a few topics"))
+    assert after["sessionAttributes"]["pending"]["offer"] == "related"
 
 
 def test_next_moves_to_a_related_answer(session, store):
@@ -99,9 +100,13 @@ def test_next_moves_to_a_related_answer(session, store):
 
 
 def test_next_and_repeat_before_any_answer(session, store):
-    session.send(launch_request())
-    assert speech_of(ask(session, "AMAZON.RepeatIntent")).startswith("I haven't answered anything yet")
+    _, welcome = session.send(launch_request())
+    assert speech_of(ask(session, "AMAZON.RepeatIntent")) == speech_of(welcome)
     assert speech_of(ask(session, "AMAZON.NextIntent")).startswith(store.entries[0].speech)
+
+
+def test_repeat_in_a_new_session_has_nothing_to_repeat(session):
+    assert speech_of(ask(session, "AMAZON.RepeatIntent")).startswith("I haven't said anything yet")
 
 
 def test_help_lists_topics_and_fills_the_card(session, store):
@@ -119,15 +124,14 @@ def test_fallback_reprompts_with_an_example(session):
     assert received["response"]["shouldEndSession"] is False
 
 
-@pytest.mark.parametrize("intent", ["AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent"])
-def test_start_over_returns_to_the_welcome(session, intent):
+def test_start_over_returns_to_the_welcome(session):
     ask(session, "NeckIntent")
-    received = ask(session, intent)
+    received = ask(session, "AMAZON.StartOverIntent")
     assert speech_of(received).startswith("Welcome to Trigger Point Guide")
     assert "pending" not in received["sessionAttributes"]
 
 
-@pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
+@pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"])
 def test_stop_and_cancel_say_goodbye_and_end(session, intent):
     received = ask(session, intent)
     assert "Goodbye" in speech_of(received)
@@ -162,8 +166,8 @@ def test_catch_all_answers_a_clear_question(session, store):
     assert received["response"]["card"]["title"] == store.get("when_they_hurt").card_title
 
 
-@pytest.mark.parametrize("query", UNRELATED)
-def test_catch_all_never_answers_an_unrelated_question(session, store, query):
+@pytest.mark.parametrize("query", UNRELATED_HEALTH)
+def test_catch_all_never_answers_an_unrelated_health_question(session, store, query):
     received = ask(session, "QuestionIntent", query=query)
     spoken = speech_of(received)
     # The general reply, or a guard's for a group the store says nothing about (children).
@@ -173,7 +177,17 @@ def test_catch_all_never_answers_an_unrelated_question(session, store, query):
         assert entry.speech[:40] not in spoken
     # ... and it offers the one thing closest to it, as a yes/no question.
     assert spoken.endswith("Would you like that?")
+    assert received["sessionAttributes"]["pending"]["offer"] == "related"
     check_response_limits(received)
+
+
+@pytest.mark.parametrize("query", NOT_HEALTH)
+def test_a_request_that_is_not_about_health_is_declined_without_medical_hedging(session, store, query):
+    received = ask(session, "QuestionIntent", query=query)
+    spoken = speech_of(received)
+    assert spoken.startswith("That's not something I can do.")
+    assert "health" not in spoken and "emergency" not in spoken
+    assert received["response"]["shouldEndSession"] is False
 
 
 def test_after_no_answer_yes_takes_the_offer(session):
@@ -211,7 +225,7 @@ def test_emergency_number_follows_the_locale(session, locale, spoken, written):
 
 def test_empty_query_is_treated_as_not_understood(session):
     received = ask(session, "QuestionIntent", query="   ")
-    assert speech_of(received).startswith("Sorry, I can't help with that.")
+    assert speech_of(received).startswith("Sorry, I didn't catch that.")
 
 
 def test_user_words_are_escaped_never_injected(session):
@@ -232,9 +246,9 @@ def test_user_words_are_escaped_never_injected(session):
 def test_untrusted_session_attributes_cannot_crash_or_misroute(handler, attributes):
     sent = envelope(intent_request("AMAZON.YesIntent"), new_session=False, attributes=attributes)
     received = handler(sent, None)
-    assert speech_of(received).startswith("What would you like to know?")
+    assert speech_of(received).startswith("I can tell you about")
     repeat = handler(envelope(intent_request("AMAZON.RepeatIntent"), attributes=attributes), None)
-    assert speech_of(repeat).startswith("I haven't answered anything yet")
+    assert speech_of(repeat).startswith("I haven't said anything yet")
 
 
 def test_a_failing_request_apologises_and_resets_the_session_state(handler):
@@ -246,3 +260,33 @@ def test_a_failing_request_apologises_and_resets_the_session_state(handler):
     assert speech_of(received).startswith("Sorry, something went wrong on my side.")
     assert received["response"]["shouldEndSession"] is False
     assert received["sessionAttributes"] == {"heard": []}
+
+
+def test_three_misses_in_a_row_escalate_and_close_politely(session, store):
+    first = ask(session, "AMAZON.FallbackIntent")
+    second = ask(session, "QuestionIntent", query="what causes kidney stones")
+    third = ask(session, "AMAZON.FallbackIntent")
+    spoken = [speech_of(received) for received in (first, second, third)]
+    assert spoken[0].startswith("Sorry, I didn't catch that.") and "call 9 1 1" in spoken[0]
+    assert "for example" in spoken[0].lower() and len(spoken[0].split()) < 30
+    assert " or " in spoken[1] and "say help" in spoken[1]
+    assert sum("emergency" in said for said in spoken) == 1  # once per session
+    assert [received["response"]["shouldEndSession"] for received in (first, second, third)] == [
+        False,
+        False,
+        True,
+    ]
+    assert "Alexa app" in spoken[2]
+    card = third["response"]["card"]
+    assert card["title"] == "What you can ask"
+    assert all(entry.question in card["content"] for entry in store.entries)
+
+
+def test_a_turn_that_helps_resets_the_misses(session):
+    ask(session, "AMAZON.FallbackIntent")
+    ask(session, "AMAZON.FallbackIntent")
+    ask(session, "NeckIntent")
+    received = ask(session, "AMAZON.FallbackIntent")
+    assert received["response"]["shouldEndSession"] is False
+    assert received["sessionAttributes"]["misses"] == 1
+    assert "emergency" not in speech_of(received)  # already said in this session

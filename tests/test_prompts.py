@@ -57,3 +57,10 @@ def test_an_empty_or_non_text_prompt_fails_on_load(value):
 def test_the_loaded_prompts_cannot_be_changed():
     with pytest.raises(TypeError):
         bundled_prompts()["goodbye"] = "changed"  # type: ignore[index]
+
+
+def test_a_prompt_may_have_several_phrasings_but_not_an_empty_one():
+    assert parse_prompts({**bundled(), "goodbye": ["Bye.", "Goodbye."]})["goodbye"] == ("Bye.", "Goodbye.")
+    for value in ([], ["Bye.", ""], ["Bye.", 3]):
+        with pytest.raises(PromptsError, match="'goodbye': must be a non-empty string"):
+            parse_prompts({**bundled(), "goodbye": value})
