@@ -290,3 +290,22 @@ def test_a_turn_that_helps_resets_the_misses(session):
     assert received["response"]["shouldEndSession"] is False
     assert received["sessionAttributes"]["misses"] == 1
     assert "emergency" not in speech_of(received)  # already said in this session
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        {"kind": "shout", "variant": 0},
+        {"kind": "menu", "variant": 1, "ids": ["no_such_answer"]},
+        {"kind": "miss", "variant": 1, "level": 1, "reason": "welcome"},
+        {"kind": "miss", "variant": 1, "level": 1, "reason": "miss_<audio>"},
+        {"kind": "notice", "variant": 1, "reason": "goodbye"},
+        {"kind": "answer", "variant": "1"},
+        {"kind": "menu", "variant": 1, "ids": ["neck", "doctor", "neck", "doctor"]},
+    ],
+)
+def test_a_forged_record_of_what_was_said_is_never_spoken(handler, said):
+    attributes = {"said": said, "misses": 7, "warned": "yes"}
+    received = handler(envelope(intent_request("AMAZON.RepeatIntent"), attributes=attributes), None)
+    assert speech_of(received).startswith("I haven't said anything yet")
+    assert "misses" not in received["sessionAttributes"] and "warned" not in received["sessionAttributes"]

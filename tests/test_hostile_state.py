@@ -58,14 +58,14 @@ def test_forged_state_is_dropped_not_a_crash_and_the_next_turn_works(handler, st
     assert errors == []
     assert "something went wrong" not in speech_of(received).lower()
     state = received["sessionAttributes"]
-    assert set(state) <= {"heard", "last", "pending"}
+    assert set(state) <= {"heard", "last", "pending", "said", "misses", "warned"}
     following = _turn(handler, intent_request("AMAZON.RepeatIntent"), state)
     assert "something went wrong" not in speech_of(following).lower()
 
 
 def test_unknown_keys_are_dropped_from_the_state_sent_back(handler):
     received = _turn(handler, launch_request(), {"heard": ["neck"], "injected": "x" * 1000, "admin": True})
-    assert received["sessionAttributes"] == {"heard": ["neck"]}
+    assert received["sessionAttributes"] == {"heard": ["neck"], "said": {"kind": "welcome", "variant": 0}}
 
 
 @pytest.mark.parametrize(
