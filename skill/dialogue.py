@@ -172,7 +172,7 @@ class Dialogue:
             return replace(self.answer(decision.answer, state), decision=decision)
         clarifying = decline is None and decision.torn
         if decline is None:
-            offer = closest_offer(query, decision.candidates, self.store.entries[0])
+            offer = closest_offer(query, decision.candidates, self._suggestions((), state)[0])
             decline = replace(offer, reply=self.phrases.say("miss_not_covered"), source="")
         turn = self._decline(decline, state)
         return replace(turn, decision=replace(decision, answer=None), clarifying=clarifying)
@@ -260,9 +260,9 @@ class Dialogue:
         variant = said.variant
         entries = tuple(entry for entry in map(self.store.get, said.ids) if entry is not None)
         if said.kind is Kind.WELCOME:
-            return self._welcome
+            return replace(self._welcome, reprompt=self._ask_again(variant))
         if said.kind is Kind.HELP:
-            return self._help
+            return replace(self._help, reprompt=self._ask_again(variant))
         if said.kind is Kind.ANSWER:
             last = state.last
             return None if last is None else self._answer_reply(last.entry, last.part, state.pending, variant)

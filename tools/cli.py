@@ -19,8 +19,6 @@ from tools.envelopes import LOCAL_SKILL_ID, Handler
 if TYPE_CHECKING:
     from tools.simulator import Simulator
 
-DEMO_SCRIPT = Path(__file__).parent / "data" / "demo_conversation.txt"
-
 
 def _lambda_handler(args: argparse.Namespace) -> Handler:
     """The real Lambda handler, with the skill's JSON logs sent to stderr at --log-level."""
@@ -95,7 +93,10 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    return _converse(args, DEMO_SCRIPT.read_text(encoding="utf-8").splitlines(), restart=True)
+    from tools.conversations import CONVERSATIONS_DIR, load_conversation
+
+    demo = load_conversation(CONVERSATIONS_DIR / "demo.json")
+    return _converse(args, [turn.say for turn in demo.turns if turn.say], restart=True)
 
 
 def _coverage(args: argparse.Namespace) -> int:
