@@ -155,14 +155,19 @@ def _package(args: argparse.Namespace) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     from tools.interfaces import SKILL_DIR
-    from tools.lint import lint_files
+    from tools.lint import lint_files, suggested_phrases
     from tools.model import MODEL_DIR
     from tools.package import manifest_path
 
     models = args.models or sorted(MODEL_DIR.glob("*.json"))
     manifest = None if args.no_manifest else manifest_path()
     findings = lint_files(
-        models, manifest, code_dir=SKILL_DIR, release=args.release, schema=not args.no_schema
+        models,
+        manifest,
+        code_dir=SKILL_DIR,
+        release=args.release,
+        schema=not args.no_schema,
+        suggestions=suggested_phrases(),
     )
     for finding in findings:
         print(finding)

@@ -207,6 +207,40 @@ def lint_example_phrases(
     return findings
 
 
+def suggested_phrases() -> dict[str, str]:
+    """What the skill tells people they can say, and the intent each must reach: the
+    prompts' examples ({example}) and every question on the help card."""
+    from skill.prompts import bundled_examples
+    from skill.store import default_store
+
+    store = default_store()
+    phrases = {entry.question: entry.intent_name for entry in store.entries}
+    for answer_id, phrase in bundled_examples().items():
+        entry = store.get(answer_id)
+        phrases[phrase] = entry.intent_name if entry is not None else f"(no answer {answer_id!r})"
+    return phrases
+
+
+def lint_suggested_phrases(
+    models: dict[str, dict[str, Any]], suggestions: dict[str, str], file: str = "skill/data/prompts.json"
+) -> list[Finding]:
+    """Every phrase a prompt or card suggests must be, word for word, a sample of the intent
+    it should reach in every locale's model: certification says each one out loud."""
+    findings = []
+    for locale, model in sorted(models.items()):
+        samples = {
+            fold(sample): intent.get("name", "?")
+            for intent in model["interactionModel"]["languageModel"]["intents"]
+            for sample in intent.get("samples", [])
+        }
+        for phrase, intent in suggestions.items():
+            found = samples.get(fold(phrase))
+            if found != intent:
+                reached = f"a sample of {found}" if found else "no sample"
+                findings.append(Finding(file, intent, phrase, f"suggested, but in {locale} it is {reached}"))
+    return findings
+
+
 def lint_interfaces(file: str, manifest: dict[str, Any], code_dir: Path) -> list[Finding]:
     """Every interface the code uses is declared, and every declared one is used."""
     from tools.devices import declared_interfaces
@@ -308,9 +342,11 @@ def lint_files(
     code_dir: Path | None = None,
     release: bool = False,
     schema: bool = False,
+    suggestions: dict[str, str] | None = None,
 ) -> list[Finding]:
     """All the rules; ``code_dir`` (the skill's source) checks interfaces, ``release`` the
-    placeholders, ``schema`` Amazon's definitions (needs node and npm)."""
+    placeholders, ``schema`` Amazon's definitions (needs node and npm), ``suggestions``
+    the phrases prompts and cards suggest saying (``suggested_phrases()``)."""
     findings: list[Finding] = []
     models: dict[str, dict[str, Any]] = {}
     by_file: dict[str, dict[str, Any]] = {}
@@ -318,6 +354,8 @@ def lint_files(
         model = json.loads(path.read_text(encoding="utf-8"))
         models[path.stem] = by_file[str(path)] = model
         findings += lint_model(str(path), model)
+    if suggestions is not None:
+        findings += lint_suggested_phrases(models, suggestions)
     manifest = None
     if manifest_file is not None:
         manifest = (str(manifest_file), json.loads(manifest_file.read_text(encoding="utf-8")))
