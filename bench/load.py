@@ -1,31 +1,49 @@
-"""A bounded load test of the web endpoint on loopback: ``python -m bench.load``.
+"""The web endpoint under load on loopback, next to a bare Flask app: ``python -m bench.load``.
 
-Starts gunicorn (request verification off: this measures the skill and the server, and
-the load generator cannot sign as Alexa does), sends a fixed number of requests from this
-separate process over keep-alive connections, reports throughput and latency, and stops.
+Both run under the same gunicorn configuration (web/gunicorn.conf.py, same workers and
+threads). Ours runs with request verification on: the generator signs every request with a
+local test authority that the server trusts (tools.signed_endpoint), so each request takes
+the real path (size, one JSON parse, timestamp, signature, skill id, the skill). The bare
+app parses the body and returns the JSON ours answers to a launch, with no verification.
+The same signed bodies go to both, from a separate process over keep-alive connections.
+
+Writes bench/results/web-load.json; ``--update-docs`` also rewrites the figures block of
+docs/security.md from that result, so no figure there is typed by hand.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import http.client
 import json
 import os
+import platform
 import statistics
 import sys
+import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from bench.warm import percentile
-from tools.envelopes import envelope, intent_request, launch_request
+from skill.app import SkillRuntime, build_skill
+from skill.config import Settings
+from skill.store import default_store
+from tools.alexa_signing import Authority, Signer, write_authority
+from tools.envelopes import LOCAL_SKILL_ID, envelope, intent_request, launch_request
 from tools.web_server import free_port, gunicorn_server, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULT_FILE = ROOT / "bench" / "results" / "web-load.json"
+DOCS_FILE = ROOT / "docs" / "security.md"
+DOCS_START, DOCS_END = "<!-- web-load:start -->", "<!-- web-load:end -->"
+TARGETS = {"throughput_ratio": 0.8, "p99_ratio": 1.5}
 
 
-def _bodies() -> list[bytes]:
+def _events() -> list[dict[str, Any]]:
     requests = [
         launch_request(),
         intent_request("NeckIntent"),
@@ -34,16 +52,33 @@ def _bodies() -> list[bytes]:
         intent_request("QuestionIntent", {"query": "kidney stones"}),
         intent_request("AMAZON.HelpIntent"),
     ]
-    return [json.dumps(envelope(request)).encode() for request in requests]
+    return [envelope(request) for request in requests]
 
 
-def _client(port: int, bodies: list[bytes], count: int, latencies: list[float], failures: list[str]) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def signed_requests(signer: Signer, copies: int) -> list[tuple[bytes, dict[str, str]]]:
+    """Distinct signed requests (fresh timestamps and request ids), signed before the run."""
+    signed = []
+    for _ in range(copies):
+        for event in _events():
+            body = json.dumps(event).encode()
+            signed.append((body, signer.headers(body)))
+    return signed
+
+
+def _client(
+    port: int,
+    requests: list[tuple[bytes, dict[str, str]]],
+    count: int,
+    offset: int,
+    latencies: list[float],
+    failures: list[str],
+) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for number in range(count):
-        body = bodies[number % len(bodies)]
+        body, headers = requests[(offset + number) % len(requests)]
         started = time.perf_counter()
         try:
-            connection.request("POST", "/", body=body, headers={"Content-Type": "application/json"})
+            connection.request("POST", "/", body=body, headers=headers)
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -51,55 +86,139 @@ def _client(port: int, bodies: list[bytes], count: int, latencies: list[float], 
         except (OSError, http.client.HTTPException) as error:
             failures.append(type(error).__name__)
             connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         latencies.append((time.perf_counter() - started) * 1000)
     connection.close()
 
 
-def run_load(requests: int, concurrency: int, workers: int) -> dict[str, Any]:
-    port = free_port()
-    env = {"ALEXA_VERIFY": "0", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    with running_server(gunicorn_server(port, workers), port, env):
-        bodies = _bodies()
-        latencies: list[float] = []
-        failures: list[str] = []
-        per_client = requests // concurrency
+class Measurement:
+    """Latencies, failures and busy time of one server, accumulated over rounds."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.failures: list[str] = []
+        self.seconds = 0.0
+
+    def drive(
+        self, port: int, requests: list[tuple[bytes, dict[str, str]]], total: int, concurrency: int
+    ) -> None:
+        per_client = total // concurrency
         threads = [
-            threading.Thread(target=_client, args=(port, bodies, per_client, latencies, failures))
-            for _ in range(concurrency)
+            threading.Thread(
+                target=_client, args=(port, requests, per_client, index * 7, self.latencies, self.failures)
+            )
+            for index in range(concurrency)
         ]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=300)
-        elapsed = time.perf_counter() - started
-    sent = per_client * concurrency
+        self.seconds += time.perf_counter() - started
+
+    def summary(self) -> dict[str, Any]:
+        sent = len(self.latencies)
+        return {
+            "requests": sent,
+            "seconds": round(self.seconds, 3),
+            "throughput_rps": round(sent / self.seconds, 1),
+            "p50_ms": round(percentile(self.latencies, 0.5), 2),
+            "p99_ms": round(percentile(self.latencies, 0.99), 2),
+            "mean_ms": round(statistics.fmean(self.latencies), 2),
+            "failures": len(self.failures),
+            "failure_kinds": sorted(set(self.failures)),
+        }
+
+
+def run_load(
+    requests: int, concurrency: int, workers: int, threads: int | None = None, rounds: int = 5
+) -> dict[str, Any]:
+    """Ours (verification on) and the bare app, same config, same signed bodies, both running,
+    measured in alternating rounds so that the machine's other load falls on both alike."""
+    env = {"LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+    signer = Authority.create("Load Test Root").issue()
+    with tempfile.TemporaryDirectory() as scratch, ExitStack() as servers:
+        authority = write_authority(signer, Path(scratch) / "authority")
+        runtime = SkillRuntime(build_skill(default_store()), Settings())
+        response_file = Path(scratch) / "launch-response.json"
+        response_file.write_text(json.dumps(runtime.handle(envelope(launch_request()))))
+        signed = signed_requests(signer, copies=20)
+        apps = {
+            "ours": (f'tools.signed_endpoint:create_app_for("{authority}")', {"SKILL_ID": LOCAL_SKILL_ID}),
+            "bare_flask": (f'bench.bare_flask:create_app_for("{response_file}")', {"ALEXA_VERIFY": "0"}),
+        }
+        ports = {}
+        for name, (app, extra) in apps.items():
+            ports[name] = free_port()
+            servers.enter_context(
+                running_server(gunicorn_server(ports[name], workers, app, threads), ports[name], env | extra)
+            )
+        measured = {name: Measurement() for name in apps}
+        for name, port in ports.items():
+            Measurement().drive(port, signed, min(requests // 10, 400), concurrency)  # warm-up
+        for _ in range(rounds):
+            for name, port in ports.items():
+                measured[name].drive(port, signed, requests // rounds, concurrency)
+    ours, bare = measured["ours"].summary(), measured["bare_flask"].summary()
     return {
-        "requests": sent,
-        "concurrency": concurrency,
+        "date": datetime.date.today().isoformat(),
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "workers": workers,
-        "seconds": round(elapsed, 3),
-        "throughput_rps": round(sent / elapsed, 1),
-        "p50_ms": round(percentile(latencies, 0.5), 2),
-        "p99_ms": round(percentile(latencies, 0.99), 2),
-        "mean_ms": round(statistics.fmean(latencies), 2),
-        "failures": len(failures),
-        "failure_kinds": sorted(set(failures)),
+        "threads": threads or "config default",
+        "concurrency": concurrency,
+        "rounds": rounds,
+        "ours": ours,
+        "bare_flask": bare,
+        "throughput_ratio": round(ours["throughput_rps"] / bare["throughput_rps"], 2),
+        "p99_ratio": round(ours["p99_ms"] / bare["p99_ms"], 2),
+        "targets": TARGETS,
     }
+
+
+def render(result: dict[str, Any]) -> str:
+    ours, bare = result["ours"], result["bare_flask"]
+    rows = [
+        "| | ours (verification on) | bare Flask (no verification) | ratio | target |",
+        "| --- | ---: | ---: | ---: | --- |",
+        f"| requests/s | {ours['throughput_rps']:,} | {bare['throughput_rps']:,} | "
+        f"{result['throughput_ratio']}x | ≥ {TARGETS['throughput_ratio']}x |",
+        f"| p50 | {ours['p50_ms']} ms | {bare['p50_ms']} ms | | |",
+        f"| p99 | {ours['p99_ms']} ms | {bare['p99_ms']} ms | {result['p99_ratio']}x | ≤ {TARGETS['p99_ratio']}x |",
+        f"| failures | {ours['failures']} | {bare['failures']} | | 0 |",
+    ]
+    note = (
+        f"`python -m bench.load`, {result['date']}: Python {result['python']} on {result['machine']}, "
+        f"gunicorn with web/gunicorn.conf.py, {result['workers']} workers ({result['threads']} threads), "
+        f"{ours['requests']:,} requests per server over {result['concurrency']} keep-alive connections, in {result['rounds']} alternating rounds."
+    )
+    return "\n".join([note, "", *rows])
+
+
+def update_docs(result: dict[str, Any], path: Path = DOCS_FILE) -> None:
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(DOCS_START) + len(DOCS_START), text.index(DOCS_END)
+    path.write_text(text[:start] + "\n" + render(result) + "\n" + text[end:], encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--update-docs", action="store_true", help=f"rewrite the figures in {DOCS_FILE.name}")
     args = parser.parse_args(argv)
-    result = run_load(args.requests, args.concurrency, args.workers)
-    print(json.dumps(result, indent=2))
-    return 0 if result["failures"] == 0 else 1
+    result = run_load(args.requests, args.concurrency, args.workers, args.threads)
+    RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
+    RESULT_FILE.write_text(json.dumps(result, indent=2) + "\n")
+    print(render(result))
+    print(f"wrote {RESULT_FILE.relative_to(ROOT)}")
+    if args.update_docs:
+        update_docs(result)
+    failed = result["ours"]["failures"] or result["bare_flask"]["failures"]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.exit(main())

@@ -20,9 +20,11 @@ class Settings:
     skill_id: str | None = None
     log_level: str = "INFO"
     web_verify: bool = True
+    web_any_skill: bool = False  # verification on without SKILL_ID, said explicitly
     web_host: str = "127.0.0.1"
     web_port: int = 8080
     web_workers: int = 2
+    web_threads: int = 8
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -31,7 +33,9 @@ class Settings:
             skill_id=env.get("SKILL_ID", "").strip() or None,
             log_level=env.get("LOG_LEVEL", "").strip().upper() or cls.log_level,
             web_verify=env.get("ALEXA_VERIFY", "1").strip().lower() not in _FALSE,
+            web_any_skill=env.get("ALEXA_ANY_SKILL", "0").strip().lower() not in _FALSE,
             web_host=env.get("HOST", "").strip() or cls.web_host,
             web_port=int(env.get("PORT", "").strip() or cls.web_port),
             web_workers=int(env.get("WEB_WORKERS", "").strip() or cls.web_workers),
+            web_threads=int(env.get("WEB_THREADS", "").strip() or cls.web_threads),
         )

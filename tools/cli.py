@@ -196,14 +196,13 @@ def _serve(args: argparse.Namespace) -> int:
     """The development server (production: gunicorn, see `make serve`)."""
     from dataclasses import replace
 
-    from web.app import check_bind, create_app
+    from web.app import check_startup, create_app
     from web.settings import web_settings_from_environment
 
-    settings = web_settings_from_environment()
+    settings = replace(web_settings_from_environment(), log_level=args.log_level)
     if args.insecure_no_verify:
         settings = replace(settings, verify=False)
-    check_bind(settings, args.host)
-    logger.set_level(args.log_level)
+    check_startup(settings, args.host)
     create_app(settings).run(host=args.host, port=args.port, debug=False, use_reloader=False)
     return 0
 
@@ -355,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidRequest as refusal:
         print(f"the skill refused the request: {refusal}", file=sys.stderr)
         return 2
-    except RuntimeError as error:  # e.g. InsecureBindError from `serve`
+    except RuntimeError as error:  # e.g. StartupError from `serve`
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (OSError, ValueError) as error:

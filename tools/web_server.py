@@ -25,7 +25,8 @@ def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 30)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
+            stderr = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
+            raise RuntimeError(f"the server exited with {process.returncode}: {stderr}")
         try:
             with urllib.request.urlopen(url + "healthz", timeout=1) as response:
                 if response.status == 200:
@@ -67,16 +68,22 @@ def development_server(port: int) -> list[str]:
     ]
 
 
-def gunicorn_server(port: int, workers: int) -> list[str]:
+def gunicorn_server(
+    port: int, workers: int, app: str = "web.wsgi:app", threads: int | None = None
+) -> list[str]:
+    """gunicorn with the production configuration (web/gunicorn.conf.py), on loopback."""
     return [
-        str(Path(sys.executable).parent / "gunicorn"),
+        sys.executable,
+        "-m",
+        "gunicorn",
         "--config",
         "web/gunicorn.conf.py",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        *(["--threads", str(threads)] if threads else []),
         "--log-level",
         "warning",
-        "web.wsgi:app",
+        app,
     ]

@@ -1,43 +1,56 @@
 """The web endpoint: POST / for Alexa, GET /healthz for load balancers.
 
-The same skill object as on Lambda, behind flask-ask-sdk's SkillAdapter with Alexa's
-signature and timestamp verification on. Every failure is a 4xx with a short reason:
-a bad body, a failed verification, another skill's request. Nothing a client sends can
-make it answer 500 or show a trace.
+The same skill runtime as on Lambda, behind Alexa's request verification, in the order
+that makes a forged request cheap to refuse:
+
+1. size (413 over 64 KB) and a body read with a deadline (408 for a client that stalls);
+2. one JSON parse, then the timestamp (web.verification.check_timestamp);
+3. the signature (web.verification), which may download Amazon's certificate chain;
+4. only then the envelope and the skill id, so an unsigned request learns nothing about
+   which skill id is right;
+5. the runtime, given the parsed event (no second parse).
+
+Every refusal is answered with the same body, ``{"error": "verification failed"}``; the
+reason goes to the log only. Nothing a client sends can make it answer 500 or show a trace.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ask_sdk_core.exceptions import AskSdkException
-from ask_sdk_webservice_support.verifier import AbstractVerifier, TimestampVerifier, VerificationException
-from flask import Flask, Response, jsonify, request
-from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter
+from ask_sdk_webservice_support.verifier import VerificationException
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from skill.app import build_skill
-from skill.envelope import InvalidRequest, check_envelope
-from skill.logs import ERROR, log_event
+from skill.app import SkillRuntime, build_skill
+from skill.config import Settings
+from skill.envelope import InvalidRequest
+from skill.logs import ERROR, log_event, logger
 from skill.store import AnswerStore, default_store
-from web.verification import AlexaRequestVerifier
+from web.verification import AMAZON_ORIGIN, AlexaRequestVerifier, check_timestamp
 
 MAX_BODY_BYTES = 64 * 1024  # Alexa's requests are a few kilobytes
+BODY_SECONDS = 10.0  # the whole body, however it trickles in (each read also times out)
+REFUSED = json.dumps({"error": "verification failed"})
 
 
-class InsecureBindError(RuntimeError):
-    """Verification is off and the server was asked to listen beyond this machine."""
+class StartupError(RuntimeError):
+    """The settings would expose an endpoint that answers what it should not; one-line reason."""
 
 
 @dataclass(frozen=True)
 class WebSettings:
     skill_id: str | None = None
     verify: bool = True  # off only for local development, on loopback
+    any_skill: bool = False  # verification on without SKILL_ID: an explicit opt-out
     trust_roots: tuple[bytes, ...] | None = None  # DER; None: the system's
     certificate_chains: dict[str, bytes] = field(default_factory=dict)  # pre-loaded PEM by URL
+    chain_origin: str = AMAZON_ORIGIN  # where chains are downloaded from (tests: loopback)
+    log_level: str | None = None  # LOG_LEVEL; None leaves the logger as it is
 
 
 def is_loopback(host: str) -> bool:
@@ -49,12 +62,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_bind(settings: WebSettings, host: str) -> None:
-    """Refuse to serve unverified requests anywhere but on this machine, and say so loudly."""
+def check_skill_id(settings: WebSettings) -> None:
+    if settings.verify and settings.skill_id is None and not settings.any_skill:
+        raise StartupError(
+            "SKILL_ID is not set: with verification on, any skill's signed requests would be "
+            "answered (set SKILL_ID, or ALEXA_ANY_SKILL=1 to accept that)"
+        )
+
+
+def check_startup(settings: WebSettings, host: str) -> None:
+    """Refuse settings that would answer requests we cannot trust, and say why in one line."""
+    check_skill_id(settings)
     if settings.verify:
         return
     if not is_loopback(host):
-        raise InsecureBindError(
+        raise StartupError(
             f"request verification is off; refusing to listen on {host} "
             "(use 127.0.0.1, or turn verification on)"
         )
@@ -73,88 +95,92 @@ class _Refused(Exception):
         self.reason = reason
 
 
-class CheckedSkillAdapter(SkillAdapter):
-    """flask-ask-sdk's adapter, with the body checked before the SDK sees it and every
-    failure answered 400 with a reason, where the SDK would answer 500 for some."""
+def _json(body: str, status: int = 200) -> Response:
+    return Response(body, status=status, mimetype="application/json")
 
-    def __init__(
-        self, skill: Any, settings: WebSettings, verifiers: list[AbstractVerifier], app: Flask
-    ) -> None:
-        self._settings = settings
-        super().__init__(skill=skill, skill_id=settings.skill_id or "local", verifiers=verifiers, app=app)
 
-    def dispatch_request(self) -> Response:
+class AlexaEndpoint:
+    """POST /: verify, then hand the parsed event to the skill runtime."""
+
+    def __init__(self, runtime: SkillRuntime, settings: WebSettings) -> None:
+        self.runtime = runtime
+        self.verifier = (
+            AlexaRequestVerifier(settings.trust_roots, settings.certificate_chains, settings.chain_origin)
+            if settings.verify
+            else None
+        )
+
+    def __call__(self) -> Response:
         try:
-            body = self._checked_body()
-            handler = self._webservice_handler
-            response = handler.verify_request_and_dispatch(
-                http_request_headers=dict(request.headers), http_request_body=body
-            )
+            raw = _read_body()
+            event = _parse(raw)
+            if self.verifier is not None:
+                check_timestamp(event.get("request"))
+                self.verifier.verify(dict(request.headers), raw)
+            answer = self.runtime.handle(event)
         except _Refused as refusal:
-            return self._refuse(refusal.status, refusal.reason)
-        except VerificationException as failure:
-            return self._refuse(
-                400, f"request verification failed: {failure.args[0] if failure.args else ''}"
-            )
-        except (AskSdkException, ValueError, TypeError, AttributeError, KeyError) as error:
-            return self._refuse(400, f"the request could not be processed ({type(error).__name__})")
-        return jsonify(response)
+            return _refuse(refusal.status, refusal.reason)
+        except (VerificationException, InvalidRequest) as failure:
+            return _refuse(400, str(failure) or type(failure).__name__)
+        return _json(json.dumps(answer))
 
-    def _checked_body(self) -> str:
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            raise _Refused(413, "request body too large")
-        raw = request.get_data(cache=False)
-        if len(raw) > MAX_BODY_BYTES:
-            raise _Refused(413, "request body too large")
-        try:
-            body = raw.decode("utf-8")
-            event = json.loads(body)
-        except (UnicodeDecodeError, ValueError) as error:
-            raise _Refused(400, "the body is not JSON") from error
-        try:
-            check_envelope(event, self._settings.skill_id)
-        except InvalidRequest as refusal:
-            raise _Refused(400, str(refusal)) from refusal
-        return body
 
-    @staticmethod
-    def _refuse(status: int, reason: str) -> Response:
-        log_event("request_refused", status=status, reason=reason)
-        response = jsonify({"error": reason})
-        response.status_code = status
-        return response
+def _read_body() -> bytes:
+    """At most MAX_BODY_BYTES, within BODY_SECONDS (each read also has the server's timeout)."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise _Refused(413, "body too large")
+    deadline = time.monotonic() + BODY_SECONDS
+    stream = request.stream
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while chunk := stream.read(16 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise _Refused(413, "body too large")
+            if time.monotonic() > deadline:
+                raise _Refused(408, "body too slow")
+    except TimeoutError as error:
+        raise _Refused(408, "body read timed out") from error
+    return b"".join(chunks)
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    try:
+        event = json.loads(raw)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise _Refused(400, "body is not JSON") from error
+    if not isinstance(event, dict):
+        raise _Refused(400, "body is not a JSON object")
+    return event
+
+
+def _refuse(status: int, reason: str) -> Response:
+    log_event("request_refused", status=status, reason=reason)
+    return _json(REFUSED if status == 400 else json.dumps({"error": reason}), status)
 
 
 def create_app(settings: WebSettings, store: AnswerStore | None = None) -> Flask:
+    check_skill_id(settings)  # also when served without web/gunicorn.conf.py
+    if settings.log_level is not None:
+        logger.set_level(settings.log_level)
     app = Flask("web")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    # Our verifier list below replaces the SDK's defaults (which cannot take trust roots).
-    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
-    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
-    verifiers: list[AbstractVerifier] = []
-    if settings.verify:
-        verifiers = [
-            AlexaRequestVerifier(settings.trust_roots, settings.certificate_chains),
-            TimestampVerifier(),
-        ]
-    adapter = CheckedSkillAdapter(build_skill(store or default_store()), settings, verifiers, app)
-    app.add_url_rule("/", "alexa", adapter.dispatch_request, methods=["POST"])
+    runtime = SkillRuntime(build_skill(store or default_store()), Settings(skill_id=settings.skill_id))
+    app.add_url_rule("/", "alexa", AlexaEndpoint(runtime, settings), methods=["POST"])
 
     @app.get("/healthz")
     def healthz() -> Response:
-        return jsonify({"status": "ok"})
+        return _json('{"status": "ok"}')
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
-        response = jsonify({"error": error.description or error.name})
-        response.status_code = error.code or 400
-        return response
+        return _json(json.dumps({"error": error.name}), error.code or 400)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:  # never a 500 page or a trace
         log_event("web_error", level=ERROR, error=type(error).__name__)
-        response = jsonify({"error": "the request could not be processed"})
-        response.status_code = 400
-        return response
+        return _json(REFUSED, 400)
 
     return app

@@ -1,7 +1,7 @@
 """A test certificate authority and a signer that produce requests as Alexa signs them.
 
-The root is trusted only by the verifier under test, and the chain is pre-loaded into it,
-so no network is touched and nothing is trusted system-wide.
+The root is trusted only by the verifier under test (in process, or a server started with
+tools.signed_endpoint), so nothing is trusted system-wide and no network is touched.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -117,3 +118,11 @@ class Signer:
             "SignatureCertChainUrl": chain_url,
             "Content-Type": "application/json",
         }
+
+
+def write_authority(signer: Signer, directory: Path) -> Path:
+    """The root (DER) and chain (PEM) a server needs to trust ``signer``, written to ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "root.der").write_bytes(signer.authority.der)
+    (directory / "chain.pem").write_bytes(signer.chain_pem)
+    return directory
