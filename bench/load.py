@@ -154,7 +154,7 @@ def run_load(
                 running_server(gunicorn_server(ports[name], workers, app, threads), ports[name], env | extra)
             )
         measured = {name: Measurement() for name in apps}
-        for name, port in ports.items():
+        for port in ports.values():
             Measurement().drive(port, signed, min(requests // 10, 400), concurrency)  # warm-up
         for _ in range(rounds):
             for name, port in ports.items():
@@ -184,13 +184,15 @@ def render(result: dict[str, Any]) -> str:
         f"| requests/s | {ours['throughput_rps']:,} | {bare['throughput_rps']:,} | "
         f"{result['throughput_ratio']}x | ≥ {TARGETS['throughput_ratio']}x |",
         f"| p50 | {ours['p50_ms']} ms | {bare['p50_ms']} ms | | |",
-        f"| p99 | {ours['p99_ms']} ms | {bare['p99_ms']} ms | {result['p99_ratio']}x | ≤ {TARGETS['p99_ratio']}x |",
+        f"| p99 | {ours['p99_ms']} ms | {bare['p99_ms']} ms | "
+        f"{result['p99_ratio']}x | ≤ {TARGETS['p99_ratio']}x |",
         f"| failures | {ours['failures']} | {bare['failures']} | | 0 |",
     ]
     note = (
         f"`python -m bench.load`, {result['date']}: Python {result['python']} on {result['machine']}, "
         f"gunicorn with web/gunicorn.conf.py, {result['workers']} workers ({result['threads']} threads), "
-        f"{ours['requests']:,} requests per server over {result['concurrency']} keep-alive connections, in {result['rounds']} alternating rounds."
+        f"{ours['requests']:,} requests per server over {result['concurrency']} keep-alive connections, "
+        f"in {result['rounds']} alternating rounds."
     )
     return "\n".join([note, "", *rows])
 
