@@ -9,7 +9,7 @@ PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/de
 	ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
 
-.PHONY: demo chat serve test lint generate bench clean build-SkillFunction build-BaselineFunction
+.PHONY: demo chat serve test check lint generate bench clean build-SkillFunction build-BaselineFunction
 
 $(INSTALLED): requirements-dev.txt requirements-web.txt lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(INSTALLED)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The inner loop: lint and every test that is neither slow nor needs an outside tool.
+check: lint
+	$(BIN)/python -m pytest -q -m "not slow and not external"
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench

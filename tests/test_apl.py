@@ -11,7 +11,7 @@ import pytest
 
 from skill.apl import body_items, document
 from skill.limits import MAX_RESPONSE_BYTES
-from tests.conftest import check_response_limits, speech_of
+from tests.helpers import check_response_limits, speech_of
 from tools.envelopes import LocalSession, envelope, intent_request, launch_request, touch_event
 from tools.node_tools import node_available
 from tools.preview import CHROMIUM, ECHO_SHOW_8, ECHO_SPOT, render, screen_for, validate
@@ -127,16 +127,18 @@ def test_written_lists_become_list_items():
 
 @pytest.fixture(scope="module")
 def node_tools() -> None:
-    from tests.conftest import require_tool
+    from tests.helpers import require_tool
 
     require_tool(node_available(), "node and npm (apl-suggester, apl-viewhost-web)")
 
 
+@pytest.mark.external
 def test_apl_suggester_finds_nothing_in_any_screen(node_tools, store):
     for name in ["launch", "help", *(entry.id for entry in store.entries)]:
         assert validate(screen_for(store, name)) == [], name
 
 
+@pytest.mark.external
 def test_apl_suggester_does_report_a_broken_document(node_tools, store, monkeypatch):
     """The validation can fail: a misspelt property is reported."""
     import skill.apl
@@ -149,8 +151,9 @@ def test_apl_suggester_does_report_a_broken_document(node_tools, store, monkeypa
     assert any("textAlgin" in finding["errorMessage"] for finding in findings)
 
 
+@pytest.mark.external
 def test_a_rendered_answer_shows_its_headline_on_show_and_spot(node_tools, store, tmp_path):
-    from tests.conftest import require_tool
+    from tests.helpers import require_tool
 
     require_tool(
         Path(CHROMIUM).exists() or bool(shutil.which("chromium")), "Chromium (Debian package chromium)"

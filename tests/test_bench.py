@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import sys
 
+import pytest
+
 from bench.artifact import size
 from bench.synthetic import synthetic_store
 from skill.ranking import question_matcher
-from tests.conftest import run_cli
+from tests.helpers import run_cli
+
+pytestmark = [pytest.mark.slow]
 
 QUICK = ("--cold-runs", "1", "--retrieval-repeats", "1", "--skip-size")
 

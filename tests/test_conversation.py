@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ask, check_response_limits, reprompt_of, speech_of
+from tests.helpers import ask, check_response_limits, reprompt_of, speech_of
 from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
 
 UNRELATED_HEALTH = [

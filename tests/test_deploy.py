@@ -11,10 +11,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from samcli.yamlhelper import yaml_parse
 
 from skill.phrases import supported_locales
-from tests.conftest import lambda_python, require_tool, run_cli, speech_of
+from tests.helpers import lambda_python, require_tool, run_cli, speech_of
 from tools.events import EVENTS_DIR, drifted_events, write_events
 from tools.lint import lint_files, lint_model
 from tools.model import MODEL_DIR, model_path
@@ -40,6 +39,8 @@ def _sam(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def template() -> dict:
+    from samcli.yamlhelper import yaml_parse  # SAM's own reader, for its !Ref and !GetAtt tags
+
     return yaml_parse((ROOT / "template.yaml").read_text(encoding="utf-8"))
 
 
@@ -62,6 +63,8 @@ def test_the_function_is_locked_to_the_skill_and_inside_alexas_timeout(template)
     assert "SkillId" in template["Parameters"]
 
 
+@pytest.mark.external
+@pytest.mark.slow
 def test_sam_validate_lint_passes_offline(tmp_path):
     result = _sam("validate", "--lint", "--region", "us-east-1", home=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -77,6 +80,8 @@ def artifact(tmp_path_factory) -> Path:
     return build_dir / "SkillFunction"
 
 
+@pytest.mark.external
+@pytest.mark.slow
 def test_the_artifact_holds_only_what_runs(artifact):
     assert (artifact / "lambda_function.py").is_file()
     assert (artifact / "skill" / "data" / "answers.json").is_file()
@@ -88,6 +93,8 @@ def test_the_artifact_holds_only_what_runs(artifact):
         assert not (artifact / absent).exists(), absent
 
 
+@pytest.mark.external
+@pytest.mark.slow
 def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact, handler):
     """Stands in for `sam local invoke` (no Docker engine here): a fresh, isolated python3.13
     imports only the artifact and runs every file in events/ through its handler."""

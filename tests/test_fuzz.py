@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skill.envelope import InvalidRequest
-from tests.conftest import check_response_limits
+from tests.helpers import check_response_limits
 from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
 from tools.model import model_path
 
@@ -173,6 +173,7 @@ def _answer_or_refuse(handler, event: dict[str, Any]) -> dict[str, Any] | None:
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
 @given(event=envelopes())
+@pytest.mark.slow
 def test_any_envelope_gets_a_valid_response_or_a_clean_refusal(handler, event):
     _answer_or_refuse(handler, event)
 
@@ -181,6 +182,7 @@ def test_any_envelope_gets_a_valid_response_or_a_clean_refusal(handler, event):
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None, max_examples=300
 )
 @given(query=slot_values, attributes=session_attributes, locale=st.sampled_from(["en-US", "en-GB", "xx"]))
+@pytest.mark.slow
 def test_free_text_and_garbage_state_never_inject_or_crash(handler, query, attributes, locale):
     request = intent_request("QuestionIntent", {}, locale)
     request["intent"]["slots"] = {"query": {"name": "query", "value": query, "confirmationStatus": "NONE"}}
@@ -196,6 +198,7 @@ def test_free_text_and_garbage_state_never_inject_or_crash(handler, query, attri
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
 @given(event=envelopes(), raw=st.none() | st.binary(max_size=300) | st.text(max_size=300))
+@pytest.mark.slow
 def test_the_web_endpoint_answers_200_or_400_never_500(web_client, event, raw):
     body = json.dumps(event).encode() if raw is None else (raw.encode() if isinstance(raw, str) else raw)
     response = web_client.post("/", data=body, content_type="application/json")

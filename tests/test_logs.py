@@ -16,7 +16,7 @@ from skill.config import Settings
 from skill.envelope import InvalidRequest
 from skill.logs import logger
 from skill.store import AnswerStore
-from tests.conftest import check_response_limits, run_cli, speech_of
+from tests.helpers import check_response_limits, run_cli, speech_of
 from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
 from tools.unanswered import summarize
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from skill.envelope import InvalidRequest
-from tests.conftest import run_cli, speech_of
+from tests.helpers import run_cli, speech_of
 from tools.envelopes import envelope, launch_request
 
 OUR_SKILL = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"

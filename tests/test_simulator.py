@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from skill.phrases import supported_locales
-from tests.conftest import run_cli, speech_of
+from tests.helpers import run_cli, speech_of
 from tools.envelopes import LOCAL_SKILL_ID
 from tools.model import model_path
 from tools.nlu import FALLBACK_INTENT, Resolver

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from skill.store import DEFAULT_STORE_PATH, MAX_SPOKEN_WORDS, StoreError, parse_store
-from tests.conftest import require_tool
+from tests.helpers import require_tool
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_a9205084f2acdfdc.txt"
 

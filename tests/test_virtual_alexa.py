@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.helpers import require_tool
 from tools.display import ssml_to_text
 from tools.model import model_path
 from tools.node_tools import ensure_installed, node_available
 from tools.web_server import development_server, free_port, running_server
+
+pytestmark = [pytest.mark.external]
 
 CLIENT_DIR = Path(__file__).parent / "virtual_alexa"
 SKILL_ID = "amzn1.ask.skill.virtual-alexa-test"

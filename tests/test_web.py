@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from skill.logs import logger
-from tests.conftest import speech_of
+from tests.helpers import speech_of
 from tools.alexa_signing import CHAIN_URL, Authority
 from tools.envelopes import envelope, intent_request, launch_request
 from web.app import MAX_BODY_BYTES, StartupError, WebSettings, check_startup, create_app
