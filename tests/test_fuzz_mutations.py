@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 
 from skill.envelope import InvalidRequest
-from tests.conftest import check_response_limits
+from tests.helpers import check_response_limits
 from tools.envelopes import envelope, intent_request, launch_request, session_ended_request, touch_event
 from tools.model import model_path
 

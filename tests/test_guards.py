@@ -14,7 +14,7 @@ import pytest
 from skill.data_files import read_json
 from skill.guards import GuardError, load_guards, parse_guards
 from skill.safety import describes_emergency
-from tests.conftest import ask, check_response_limits, speech_of
+from tests.helpers import ask, check_response_limits, speech_of
 from tools.envelopes import LocalSession
 from tools.simulator import read_coverage_file
 

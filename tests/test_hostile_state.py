@@ -13,7 +13,7 @@ import pytest
 from skill.logs import logger
 from skill.phrases import phrases_for
 from skill.ranking import stem
-from tests.conftest import MAX_RESPONSE_BYTES, check_response_limits, reprompt_of, speech_of
+from tests.helpers import MAX_RESPONSE_BYTES, check_response_limits, reprompt_of, speech_of
 from tools.envelopes import envelope, intent_request, launch_request, session_ended_request
 
 

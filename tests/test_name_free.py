@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from skill.intents import catch_all_intent
 from skill.logs import logger
 from skill.phrases import supported_locales
-from tests.conftest import require_tool, run_cli
+from tests.helpers import require_tool, run_cli
 from tests.test_fuzz import PATHS, json_values, slot_values
 from tools.devices import declared_interfaces
 from tools.envelopes import LOCAL_SKILL_ID, can_fulfill_request, envelope, intent_request

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from skill.phrases import supported_locales
-from tests.conftest import require_tool, run_cli, speech_of
+from tests.helpers import require_tool, run_cli, speech_of
 from tools.devices import APL_INTERFACE, declared_interfaces, device, devices, screen_viewports
 from tools.envelopes import LocalSession, intent_request
 from tools.interfaces import SKILL_DIR, used_interfaces

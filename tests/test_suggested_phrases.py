@@ -8,7 +8,7 @@ import json
 
 from skill.phrases import supported_locales
 from skill.prompts import bundled_examples
-from tests.conftest import speech_of
+from tests.helpers import speech_of
 from tools.envelopes import LocalSession, intent_request, launch_request
 from tools.lint import lint_suggested_phrases, suggested_phrases
 from tools.model import model_path
