@@ -24,7 +24,7 @@ from typing import Any
 
 from ask_sdk_webservice_support.verifier import VerificationException
 from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from skill.app import SkillRuntime, build_skill
 from skill.config import Settings
@@ -141,7 +141,7 @@ def _read_body() -> bytes:
                 raise _Refused(413, "body too large")
             if time.monotonic() > deadline:
                 raise _Refused(408, "body too slow")
-    except TimeoutError as error:
+    except (TimeoutError, ClientDisconnected) as error:  # werkzeug reports a timeout as a disconnect
         raise _Refused(408, "body read timed out") from error
     return b"".join(chunks)
 

@@ -11,7 +11,7 @@ whole body (web.app.BODY_SECONDS). In production the endpoint runs behind a buff
 reverse proxy as well (docs/security.md), which absorbs slow clients before they get here.
 
 gunicorn writes ``Server: gunicorn`` on every response and has no setting to drop it;
-``_without_server_header`` removes that line when the response head is written.
+``QuietResponse`` leaves that line out.
 """
 
 from __future__ import annotations
@@ -45,11 +45,18 @@ class TimedThreadWorker(ThreadWorker):
         self.enqueue_req(TimedConnection(self.cfg, client, address, listener.getsockname()))
 
 
-_default_headers = wsgi.Response.default_headers
+class QuietResponse(wsgi.Response):
+    """No ``Server`` line, and the connection closed after a refusal whose body was not read
+    (408, 413): draining it would give a stalled client its thread back for another timeout."""
+
+    def default_headers(self) -> list[str]:
+        return [line for line in super().default_headers() if not line.startswith("Server:")]
+
+    def start_response(self, status: str, headers: Any, exc_info: Any = None) -> Any:
+        if status[:3] in {"408", "413"}:
+            self.force_close()
+        return super().start_response(status, headers, exc_info)
 
 
-def _without_server_header(response: Any) -> list[str]:
-    return [line for line in _default_headers(response) if not line.startswith("Server:")]
-
-
-wsgi.Response.default_headers = _without_server_header
+# gunicorn builds each response with its module's ``Response`` and offers no setting for either.
+wsgi.Response = QuietResponse
