@@ -16,8 +16,8 @@ from skill.conversation import MAX_MISSES, ConversationState, Kind, Offer, Part,
 from skill.guards import Decline, Guard, Guards, closest_offer, load_guards
 from skill.off_topic import is_non_health
 from skill.phrases import Phrases, join_naturally, phrases_for
-from skill.prompts import is_prompt_key
-from skill.safety import describes_emergency
+from skill.prompts import PromptKey, is_prompt_key
+from skill.safety import CRISIS, EMERGENCY, POISONING, Finding, assess
 from skill.store import AnswerStore, Entry
 
 if TYPE_CHECKING:
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 HELP_EXAMPLE_COUNT = 4
 SUGGESTION_COUNT = 3
 GUARD_REASON = "guard_"  # a miss whose opening sentence is a guard's reply
+# Each safety reply's prompts: speech, card title, card text.
+SAFETY_PROMPTS: dict[str, tuple[PromptKey, PromptKey, PromptKey]] = {
+    EMERGENCY: ("emergency", "emergency_card_title", "emergency_card"),
+    POISONING: ("poisoning", "poisoning_card_title", "poisoning_card"),
+    CRISIS: ("crisis", "crisis_card_title", "crisis_card"),
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class Turn:
     answered: Entry | None = None
     decision: Decision[Entry] | None = None  # the catch-all's, when it ranked the store
     clarifying: bool = False  # the catch-all could not choose between entries and offers one
+    finding: Finding | None = None  # what the safety check found, if anything
 
 
 class Dialogue:
@@ -107,6 +114,7 @@ class Dialogue:
     def _help_card(self) -> Card:
         """Every question the skill answers, as it can be said back (the linter checks that)."""
         lines = [f"• {entry.question}" for entry in self.store.entries]
+        lines += ["", self.phrases.write("disclaimer")]
         return Card(self.phrases.write("help_card_title"), "\n".join(lines))
 
     @cached_property
@@ -120,9 +128,22 @@ class Dialogue:
         return Reply((speech,), self._ask_again(0), self._help_card, screen)
 
     @cached_property
-    def _emergency(self) -> Reply:
-        card = Card(self.phrases.write("emergency_card_title"), self.phrases.write("emergency_card"))
-        return Reply((self.phrases.say("emergency"),), None, card, self._screen(card.title, card.text))
+    def _safety_replies(self) -> dict[str, Reply]:
+        return {}
+
+    def _safety_reply(self, reply: str) -> Reply:
+        """An emergency, poisoning or crisis reply: the number in its first sentence, in one
+        breath, and nothing offered after it (the session ends)."""
+        if reply not in self._safety_replies:
+            say, write = self.phrases.say, self.phrases.write
+            keys = SAFETY_PROMPTS[reply]
+            speech, card_text = say(keys[0]), write(keys[2])
+            if reply == POISONING and self.phrases.facts.poison_control is not None:
+                speech = f"{speech} {say('poison_control')}"
+                card_text = f"{card_text}\n{write('poison_control')}"
+            card = Card(write(keys[1]), card_text)
+            self._safety_replies[reply] = Reply((speech,), None, card, self._screen(card.title, card.text))
+        return self._safety_replies[reply]
 
     def welcome(self, state: ConversationState) -> Turn:
         return self._said(Said(Kind.WELCOME, state.next_variant), state.with_pending(None))
@@ -143,8 +164,9 @@ class Dialogue:
     def goodbye(self, state: ConversationState) -> Turn:
         return Turn(Reply((self.phrases.say("goodbye"),), None), state.with_pending(None))
 
-    def emergency(self, state: ConversationState) -> Turn:
-        return Turn(self._emergency, state.with_pending(None))
+    def safety(self, reply: str, state: ConversationState, finding: Finding | None = None) -> Turn:
+        """The reply for an emergency (``emergency``), an overdose (``poisoning``) or a crisis."""
+        return Turn(self._safety_reply(reply), state.with_pending(None), finding=finding)
 
     def stale_touch(self, state: ConversationState) -> Turn:
         """A touch on a screen that no longer matches anything we can answer."""
@@ -162,8 +184,13 @@ class Dialogue:
         """A free-form question: emergencies first, then guards, then an answer only when
         confident and only when the entry gives what was asked ("how long", "how much");
         else a decline that fits: a guard's, not about health at all, or not in the store."""
-        if describes_emergency(query):
-            return self.emergency(state)
+        finding = assess(query)
+        if finding is not None and finding.ends_session:
+            return self.safety(finding.reply, state, finding)
+        turn = self._question(query, state)
+        return turn if finding is None else self._mentioning(finding, turn)
+
+    def _question(self, query: str, state: ConversationState) -> Turn:
         decision = self._matcher().decide(query)
         if decision.answer is None and is_non_health(query):
             return replace(self.miss(state, "miss_not_health"), decision=decision)
@@ -176,6 +203,26 @@ class Dialogue:
             decline = replace(offer, reply=self.phrases.say("miss_not_covered"), source="")
         turn = self._decline(decline, state)
         return replace(turn, decision=replace(decision, answer=None), clarifying=clarifying)
+
+    def _mentioning(self, finding: Finding, turn: Turn) -> Turn:
+        """A general question that mentions an emergency: one short emergency sentence first,
+        then the answer. After an overdose or poisoning, nothing is offered (no medicine)."""
+        reply = turn.reply
+        if finding.reply == POISONING:
+            said = reply.speech[:1] if turn.answered else (self.phrases.say("miss_not_covered"),)
+            ask = self._ask_again(0)
+            reply = replace(reply, speech=(*said, ask), reprompt=ask)
+            turn = replace(turn, state=turn.state.with_pending(None))
+        speech = (self.phrases.say("emergency_mention"), *reply.speech)
+        return replace(turn, reply=replace(reply, speech=speech), finding=finding)
+
+    def with_disclaimer(self, turn: Turn) -> Turn:
+        """The spoken disclaimer, once, when a session opens with an answer (after any
+        emergency sentence, which always comes first)."""
+        at = 1 if turn.finding is not None else 0
+        speech = turn.reply.speech
+        spoken = (*speech[:at], self.phrases.say("disclaimer_spoken"), *speech[at:])
+        return replace(turn, reply=replace(turn.reply, speech=spoken))
 
     def guard(self, guard: Guard, state: ConversationState) -> Turn:
         """A guard intent: Alexa sends no words, so the category's own offer follows."""
@@ -322,7 +369,10 @@ class Dialogue:
         text = entry.speech if part is Part.ANSWER else entry.more
         offer = self._offer_text(pending, variant) if pending else self._ask_again(variant)
         card = self._answer_card(entry)
-        return Reply((self.phrases.spoken(text or ""), offer), offer, card, self._answer_screen(entry))
+        spoken = [self.phrases.spoken(text or "")]
+        if part is Part.ANSWER and entry.safety_addition:
+            spoken.append(self.phrases.spoken(entry.safety_addition))
+        return Reply((*spoken, offer), offer, card, self._answer_screen(entry))
 
     def _answer_screen(self, entry: Entry) -> Screen:
         related = tuple(found for found in map(self.store.get, entry.related) if found is not None)
@@ -362,7 +412,10 @@ class Dialogue:
         return self.phrases.say("offer_related", variant, topic=pending.entry.topic)
 
     def _answer_card(self, entry: Entry) -> Card:
-        text = f"{self.phrases.written(entry.card_text)}\n\n{self.phrases.write('disclaimer')}"
+        parts = [self.phrases.written(entry.card_text)]
+        if entry.safety_addition:
+            parts.append(self.phrases.written(entry.safety_addition))
+        text = "\n\n".join([*parts, self.phrases.write("disclaimer")])
         return Card(entry.card_title, text)
 
 

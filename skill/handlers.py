@@ -20,9 +20,13 @@ from skill.intents import catch_all_intent
 from skill.logs import ERROR, log_event
 from skill.name_free import CanFulfillIntentRequestHandler
 from skill.request_context import context_of, request_summary
+from skill.safety import safety_rules
 from skill.speech import fit_card, to_ssml
 
-MAX_LOGGED_QUERY = 500
+# What the unanswered-question log keeps (docs/privacy.md): the first 200 characters,
+# digits masked; never a query the safety check flagged (only its category is logged).
+MAX_LOGGED_QUERY = 200
+_DIGITS = str.maketrans("0123456789", "##########")
 
 
 def _intent_name(handler_input: HandlerInput) -> str:
@@ -57,7 +61,32 @@ class DialogueHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         context = context_of(handler_input)
         turn = self.respond(context.dialogue, context.state, handler_input)
+        if turn.answered is not None and _opens_session(handler_input):
+            turn = context.dialogue.with_disclaimer(turn)
         return render(handler_input, turn)
+
+
+def _opens_session(handler_input: HandlerInput) -> bool:
+    """A one-shot request ("ask trigger point guide ..."): the first turn of a session."""
+    session = handler_input.request_envelope.session
+    return bool(session is not None and session.new)
+
+
+class SafetyIntentHandler(DialogueHandler):
+    """The emergency, poisoning and crisis intents of the model: first in line, always heard.
+
+    Alexa's NLU sends these statements here without their words, so no free-text check
+    could run on them; the intent itself says which reply they need."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input) and (
+            _intent_name(handler_input) in safety_rules().intents
+        )
+
+    def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        reply = safety_rules().intents[_intent_name(handler_input)]
+        log_event("safety", category=reply, path="intent", locale=dialogue.phrases.facts.locale)
+        return dialogue.safety(reply, state)
 
 
 class LaunchRequestHandler(DialogueHandler):
@@ -110,12 +139,17 @@ class QuestionIntentHandler(DialogueHandler):
         if not isinstance(query, str) or not query.strip():
             return dialogue.fallback(state)
         turn = dialogue.question(query, state)
-        if turn.decision is not None and turn.decision.answer is None:
+        locale = dialogue.phrases.facts.locale
+        finding = turn.finding
+        if finding is not None:
+            # Never the words of an emergency or a crisis: the category only.
+            log_event("safety", category=finding.category, path="free_text", present=finding.present, locale=locale)
+        elif turn.decision is not None and turn.decision.answer is None:
             # What people ask that the store cannot answer, for the store's owners.
             log_event(
                 "unanswered_query",
-                query=query[:MAX_LOGGED_QUERY],
-                locale=dialogue.phrases.facts.locale,
+                query=query[:MAX_LOGGED_QUERY].translate(_DIGITS),
+                locale=locale,
                 best_score=turn.decision.best_score,
             )
         return turn
@@ -253,8 +287,9 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
 
 def request_handlers() -> list[AbstractRequestHandler]:
-    """In dispatch order: specific handlers first, the polite catch-all last."""
+    """In dispatch order: safety first, then specific handlers, the polite catch-all last."""
     return [
+        SafetyIntentHandler(),
         CanFulfillIntentRequestHandler(),
         LaunchRequestHandler(),
         AnswerIntentHandler(),

@@ -1,7 +1,7 @@
 """What the skill says, per locale: prompt copy from data files, with locale facts filled in.
 
-The copy lives in ``data/prompts.json`` and the per-locale facts (the emergency number)
-in ``data/locales.json``, so wording changes never touch the handlers.
+The copy lives in ``data/prompts.json`` and the per-locale facts (the emergency number,
+crisis line and poison control) in ``data/locales.json``, so wording changes never touch the handlers.
 """
 
 from __future__ import annotations
@@ -15,10 +15,32 @@ from skill.prompts import Prompt, PromptKey, bundled_examples, bundled_prompts
 
 
 @dataclass(frozen=True)
+class Line:
+    """A helpline: its name, how to reach it ("call or text"), the number written and spoken."""
+
+    name: str
+    number: str
+    spoken: str
+    how: str = "call"
+
+
+@dataclass(frozen=True)
 class LocaleFacts:
     locale: str
     emergency_number: str
     emergency_number_spoken: str
+    crisis_line: Line
+    poison_control: Line | None
+
+
+_LINE_FIELDS = ("name", "number", "spoken", "source")
+
+
+def _line(raw: Any, where: str) -> Line:
+    """A helpline from locales.json; each must name the official source it was checked against."""
+    if not isinstance(raw, dict) or any(not isinstance(raw.get(key), str) for key in _LINE_FIELDS):
+        raise ValueError(f"locales.json {where}: needs {', '.join(_LINE_FIELDS)}")
+    return Line(raw["name"], raw["number"], raw["spoken"], raw.get("how", "call"))
 
 
 @cache
@@ -50,7 +72,15 @@ def supported_locale(locale: object) -> str:
 def locale_facts(locale: object) -> LocaleFacts:
     """Facts for the request's locale; an unknown or missing locale gets the default's."""
     chosen = supported_locale(locale)
-    return LocaleFacts(locale=chosen, **_locales_document()["locales"][chosen])
+    raw = _locales_document()["locales"][chosen]
+    poison = raw.get("poison_control")
+    return LocaleFacts(
+        locale=chosen,
+        emergency_number=raw["emergency_number"],
+        emergency_number_spoken=raw["emergency_number_spoken"],
+        crisis_line=_line(raw.get("crisis_line"), f"{chosen} crisis_line"),
+        poison_control=None if poison is None else _line(poison, f"{chosen} poison_control"),
+    )
 
 
 @dataclass(frozen=True)
@@ -60,19 +90,25 @@ class Phrases:
     facts: LocaleFacts
 
     def say(self, key: PromptKey, variant: int = 0, **values: str) -> str:
-        """A prompt for the ear: the emergency number in its spoken form; ``variant``
-        picks the phrasing (and the example) of a prompt that has several."""
-        return self._fill(key, variant, self.facts.emergency_number_spoken, values)
+        """A prompt for the ear: numbers in their spoken form; ``variant`` picks the
+        phrasing (and the example) of a prompt that has several."""
+        return self._fill(key, variant, True, values)
 
     def write(self, key: PromptKey, variant: int = 0, **values: str) -> str:
-        """A prompt for a card: the emergency number as it is written."""
-        return self._fill(key, variant, self.facts.emergency_number, values)
+        """A prompt for a card: numbers as they are written."""
+        return self._fill(key, variant, False, values)
 
-    @staticmethod
-    def _fill(key: PromptKey, variant: int, emergency_number: str, values: dict[str, str]) -> str:
+    def _fill(self, key: PromptKey, variant: int, spoken: bool, values: dict[str, str]) -> str:
         prompts = bundled_prompts()
+        facts = self.facts
+        crisis, poison = facts.crisis_line, facts.poison_control
         return _pick(prompts[key], variant).format(
-            emergency_number=emergency_number,
+            emergency_number=facts.emergency_number_spoken if spoken else facts.emergency_number,
+            crisis_name=crisis.name,
+            crisis_how=crisis.how,
+            crisis_line=crisis.spoken if spoken else crisis.number,
+            poison_name=poison.name if poison else "",
+            poison_line=(poison.spoken if poison and spoken else poison.number if poison else ""),
             example=_pick(tuple(bundled_examples().values()), variant),
             skill_name=_pick(prompts["skill_name"], 0),
             **values,

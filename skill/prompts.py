@@ -40,9 +40,18 @@ PromptKey = Literal[
     "emergency",
     "emergency_card_title",
     "emergency_card",
+    "emergency_mention",
+    "poisoning",
+    "poison_control",
+    "poisoning_card_title",
+    "poisoning_card",
+    "crisis",
+    "crisis_card_title",
+    "crisis_card",
     "error",
     "goodbye",
     "disclaimer",
+    "disclaimer_spoken",
     "screen_welcome",
     "screen_topics",
     "screen_related",
@@ -54,8 +63,11 @@ EXAMPLES = "examples"
 # A prompt is one text, or several phrasings of it (the dialogue never says one twice in a row).
 Prompt = str | tuple[str, ...]
 
-# Filled in for every prompt from the locale's facts and the copy itself.
-SHARED_PLACEHOLDERS = frozenset({"emergency_number", "example", "skill_name"})
+# Filled in for every prompt from the locale's facts (numbers and helplines) and the copy itself.
+SHARED_PLACEHOLDERS = frozenset(
+    {"emergency_number", "crisis_name", "crisis_how", "crisis_line", "poison_name", "poison_line"}
+    | {"example", "skill_name"}
+)
 # Filled in by the dialogue for the prompts that need more.
 PROMPT_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
     {

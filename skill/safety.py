@@ -1,21 +1,134 @@
-"""Spotting a possible emergency in what a user said, before anything else is answered."""
+"""Spotting an emergency or a crisis in what a user said, before anything else is answered.
+
+Everything comes from ``data/safety.json``, validated on load: the free-text patterns
+per category, what marks a general question, and the safety intents of the interaction
+model (their samples and the reply each one gets). One file, so the model and the
+catch-all cannot disagree on what is an emergency.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from skill.data_files import read_json
 from skill.text import normalize
 
+# The replies the skill has for a safety finding (prompts.json holds their words).
+EMERGENCY, POISONING, CRISIS = "emergency", "poisoning", "crisis"
+REPLIES = frozenset({EMERGENCY, POISONING, CRISIS})
+# Samples each safety intent needs so that Alexa's NLU prefers it for a present emergency.
+MIN_SAMPLES = {EMERGENCY: 40, POISONING: 15, CRISIS: 30}
+SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")
+
+class SafetyDataError(ValueError):
+    """data/safety.json breaks a rule; the message names the place."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the safety check found: the category, the reply it calls for, and whether it
+    is a statement of a present emergency (False: a general question that mentions one)."""
+
+    category: str
+    reply: str
+    present: bool
+
+    @property
+    def ends_session(self) -> bool:
+        """A crisis always gets the whole reply; an emergency only when it is happening."""
+        return self.present or self.reply == CRISIS
+
+
+@dataclass(frozen=True)
+class _Category:
+    name: str
+    reply: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class SafetyRules:
+    categories: tuple[_Category, ...]
+    benign: re.Pattern[str]
+    question: re.Pattern[str]
+    present: re.Pattern[str]
+    intents: dict[str, str]  # intent name -> reply
+    samples: dict[str, tuple[str, ...]]  # intent name -> samples
+
+    def assess(self, text: str) -> Finding | None:
+        """The first category the words match, once benign phrases are blanked out."""
+        words = normalize(text)
+        cleaned = self.benign.sub(" ", words)
+        for category in self.categories:
+            if category.pattern.search(cleaned):
+                general = self.question.search(words) is not None and self.present.search(words) is None
+                return Finding(category.name, category.reply, present=not general)
+        return None
+
+
+def _compile(patterns: Any, where: str) -> re.Pattern[str]:
+    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+        raise SafetyDataError(f"safety.json {where}: needs a non-empty list of patterns")
+    try:
+        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+    except re.error as error:
+        raise SafetyDataError(f"safety.json {where}: {error}") from error
+
+
+def _reply(value: Any, where: str) -> str:
+    if value not in REPLIES:
+        raise SafetyDataError(f"safety.json {where}: reply must be one of {sorted(REPLIES)}")
+    return str(value)
+
+
+def parse_rules(document: Any) -> SafetyRules:
+    """Build and check the rules: every pattern compiles, every intent has enough clean samples."""
+    categories = tuple(
+        _Category(name, _reply(raw.get("reply"), name), _compile(raw.get("patterns"), name))
+        for name, raw in document["categories"].items()
+    )
+    intents: dict[str, str] = {}
+    samples: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, str] = {}
+    for name, raw in document["intents"].items():
+        reply = intents[name] = _reply(raw.get("reply"), name)
+        samples[name] = tuple(raw["samples"])
+        if len(samples[name]) < MIN_SAMPLES[reply]:
+            raise SafetyDataError(f"safety.json {name}: needs at least {MIN_SAMPLES[reply]} samples")
+        for sample in samples[name]:
+            folded = " ".join(sample.lower().split())
+            if not SAMPLE_PATTERN.match(sample):
+                raise SafetyDataError(
+                    f"safety.json {name}: {sample!r} may hold only letters, spaces, ' and ."
+                )
+            if folded in seen:
+                raise SafetyDataError(f"safety.json {name}: {sample!r} is also a sample of {seen[folded]}")
+            seen[folded] = name
+    question = document["question"]
+    return SafetyRules(
+        categories=categories,
+        benign=_compile(document["benign"], "benign"),
+        question=_compile([question["opening"]], "question.opening"),
+        present=_compile([question["present"]], "question.present"),
+        intents=intents,
+        samples=samples,
+    )
+
 
 @cache
-def _pattern() -> re.Pattern[str]:
-    """Every pattern of data/emergency.json as one alternation: one scan per question."""
-    patterns = read_json("emergency.json")["patterns"]
-    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+def safety_rules() -> SafetyRules:
+    """The bundled rules, read once per process."""
+    return parse_rules(read_json("safety.json"))
+
+
+def assess(text: str) -> Finding | None:
+    return safety_rules().assess(text)
 
 
 def describes_emergency(text: str) -> bool:
-    """True when the words describe symptoms that need emergency services, not this skill."""
-    return _pattern().search(normalize(text)) is not None
+    """True when the words describe a present emergency or a crisis (the session then ends)."""
+    finding = assess(text)
+    return finding is not None and finding.ends_session

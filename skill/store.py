@@ -22,6 +22,7 @@ MAX_SPOKEN_WORDS = 80
 CARD_FOOTER_ROOM = 1000
 MAX_ENTRY_CARD_CHARS = MAX_CARD_CHARS - CARD_FOOTER_ROOM
 MIN_SAMPLES = 20
+MAX_SAFETY_WORDS = 35  # a safety addition is one or two short sentences
 PLACEHOLDERS = frozenset({"emergency_number"})
 
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -52,6 +53,8 @@ class Entry:
     card_title: str
     card_text: str
     related: tuple[str, ...]
+    # The skill's own safety line, not from the seed: spoken after the answer, on the card.
+    safety_addition: str | None = None
 
     @property
     def intent_name(self) -> str:
@@ -138,7 +141,10 @@ def parse_entry(raw: object, position: int) -> Entry:
         card_title=text("card_title"),
         card_text=text("card_text"),
         related=texts("related"),
+        safety_addition=text("safety_addition") if "safety_addition" in raw else None,
     )
+    if entry.safety_addition is not None and _word_count(entry.safety_addition) > MAX_SAFETY_WORDS:
+        raise StoreError(entry_id, "safety_addition", f"is over {MAX_SAFETY_WORDS} words")
     _check_spoken_length(entry_id, "speech", entry.speech)
     if entry.more is not None:
         _check_spoken_length(entry_id, "more", entry.more)

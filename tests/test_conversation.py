@@ -22,6 +22,7 @@ EMERGENCIES = [
     "numbness on one side",
     "I fainted after my back started hurting",
 ]
+DISCLAIMER = "This is general information, not medical advice."
 
 
 def test_launch_welcomes_with_disclaimer_example_and_reprompt(session):
@@ -36,9 +37,12 @@ def test_launch_welcomes_with_disclaimer_example_and_reprompt(session):
 
 
 def test_every_answer_intent_returns_its_answer_card_and_an_open_session(session, store):
-    for entry in store.entries:
+    for index, entry in enumerate(store.entries):
         received = ask(session, entry.intent_name)
         spoken = speech_of(received)
+        # The disclaimer is spoken once, when the session opens with an answer.
+        assert spoken.startswith(DISCLAIMER) is (index == 0), entry.id
+        spoken = spoken.removeprefix(DISCLAIMER + " ")
         assert spoken.startswith(entry.speech.replace("{emergency_number}", "9 1 1")), entry.id
         card = received["response"]["card"]
         assert card["type"] == "Simple"
@@ -162,7 +166,7 @@ def test_an_unknown_request_type_gets_a_polite_reply(handler):
 
 def test_catch_all_answers_a_clear_question(session, store):
     received = ask(session, "QuestionIntent", query="active and latent trigger points")
-    assert speech_of(received).startswith(store.get("when_they_hurt").speech)
+    assert speech_of(received).startswith(f"{DISCLAIMER} {store.get('when_they_hurt').speech}")
     assert received["response"]["card"]["title"] == store.get("when_they_hurt").card_title
 
 

@@ -1,7 +1,9 @@
 """The interaction model, generated from the answer store so the two cannot disagree.
 
-Answer intents and their samples come from ``answers.json``; the invocation name, the
-catch-all question intent and the built-ins from ``model_template.json``. The files in
+Answer intents and their samples come from ``answers.json``; the emergency, poisoning and
+crisis intents from ``safety.json`` (the file the free-text safety patterns come from);
+the invocation name, the catch-all question intent and the built-ins from
+``model_template.json``. The files in
 ``interaction_model/`` are this module's output, committed for the ASK CLI to deploy.
 """
 
@@ -13,6 +15,7 @@ from typing import Any
 
 from skill.data_files import data_path
 from skill.phrases import supported_locales
+from skill.safety import safety_rules
 from skill.store import AnswerStore
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "interaction_model"
@@ -29,6 +32,10 @@ def build_model(store: AnswerStore, template: dict[str, Any]) -> dict[str, Any]:
     question = template["question_intent"]
     intents: list[dict[str, Any]] = [
         {"name": name, "samples": samples} for name, samples in template["builtin_intents"].items()
+    ]
+    intents += [
+        {"name": name, "slots": [], "samples": list(samples)}
+        for name, samples in safety_rules().samples.items()
     ]
     intents += [
         {"name": entry.intent_name, "slots": [], "samples": list(entry.samples)} for entry in store.entries

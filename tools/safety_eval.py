@@ -1,0 +1,156 @@
+"""Measure the safety evaluation sets on every path, through the real Lambda handler.
+
+Three paths per phrase and locale: free text (the catch-all's ``query`` slot), said
+directly (the simulator resolves "ask trigger point guide <phrase>" with the declared
+model), and the safety intent itself. A reply counts as an emergency reply when its
+first sentence names the locale's emergency number or crisis line.
+
+This file only uses what the skill offered before the safety work too (the Lambda
+handler, the envelopes, the simulator), so ``python -m tools safety-report`` can run it
+on an older commit's tree to measure the "before" figures on the code as it was. The
+phrase sets and the numbers to listen for always come from this checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parents[1]
+EVAL_DIR = HERE / "tests" / "data" / "eval"
+LOCALES_FILE = HERE / "skill" / "data" / "locales.json"
+SELF_HARM = "self_harm"
+NONE = "none"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def read_pairs(path: Path) -> list[tuple[str, str]]:
+    """(utterance, label) rows of a TAB-separated set; # lines are comments."""
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            utterance, _, label = line.partition("\t")
+            pairs.append((utterance.strip(), label.strip()))
+    return pairs
+
+
+def numbers_to_hear(locale: str) -> tuple[str, str | None]:
+    """The spoken emergency number and crisis line (None before the crisis lines existed)."""
+    facts = json.loads(LOCALES_FILE.read_text(encoding="utf-8"))["locales"][locale]
+    crisis = facts.get("crisis_line") or {}
+    return facts["emergency_number_spoken"], crisis.get("spoken")
+
+
+def speech_text(received: dict[str, Any]) -> str:
+    ssml = ((received.get("response") or {}).get("outputSpeech") or {}).get("ssml", "")
+    return " ".join(re.sub(r"<[^>]+>", " ", ssml).split())
+
+
+def judge(received: dict[str, Any], locale: str) -> dict[str, Any]:
+    """What one response did: alarm (first sentence names a number), crisis line, ended, answer."""
+    emergency, crisis = numbers_to_hear(locale)
+    text = speech_text(received)
+    first = _SENTENCE_END.split(text, maxsplit=1)[0]
+    last = (received.get("sessionAttributes") or {}).get("last")
+    return {
+        "alarm": emergency in first or bool(crisis and crisis in first),
+        "crisis": bool(crisis and crisis in text),
+        "ended": bool((received.get("response") or {}).get("shouldEndSession", True)),
+        "answer": last.get("id") if isinstance(last, dict) else None,
+    }
+
+
+def run_free_text(handler: Any, utterance: str, locale: str) -> dict[str, Any]:
+    from tools.envelopes import LocalSession, intent_request
+
+    received = LocalSession(handler).send(intent_request("QuestionIntent", {"query": utterance}, locale))[1]
+    return judge(received, locale)
+
+
+def run_direct(handler: Any, utterance: str, locale: str) -> dict[str, Any]:
+    from tools.envelopes import LOCAL_SKILL_ID
+    from tools.simulator import Simulator
+
+    exchange = Simulator(handler, locale, LOCAL_SKILL_ID).one_shot(utterance)
+    return {**judge(exchange.received, locale), "intent": exchange.resolution.intent}
+
+
+def run_intent(handler: Any, intent: str, locale: str) -> dict[str, Any]:
+    from tools.envelopes import LocalSession, intent_request
+
+    return judge(LocalSession(handler).send(intent_request(intent, None, locale))[1], locale)
+
+
+def measure(locales: list[str], split: str) -> dict[str, Any]:
+    """Counts per path and locale for one split (``heldout`` or ``dev``) of both sets."""
+    from skill.logs import logger
+    from tools.lambda_entry import load_lambda_handler
+
+    handler = load_lambda_handler()
+    logger.stream = sys.stderr
+    logger.set_level("ERROR")
+    emergencies = read_pairs(EVAL_DIR / f"emergency_{split}.tsv")
+    ordinary = read_pairs(EVAL_DIR / f"alarming_ordinary_{split}.tsv")
+    figures: dict[str, Any] = {}
+    for locale in locales:
+        per_locale: dict[str, Any] = {}
+        for path, run in (("free_text", run_free_text), ("direct", run_direct)):
+            caught = crisis = self_harm = routed = 0
+            missed: list[str] = []
+            for utterance, category in emergencies:
+                result = run(handler, utterance, locale)
+                caught += result["alarm"]
+                routed += result.get("intent") in ("EmergencyIntent", "PoisoningIntent", "CrisisIntent")
+                if category == SELF_HARM:
+                    self_harm += 1
+                    crisis += result["crisis"]
+                if not result["alarm"] or (category == SELF_HARM and not result["crisis"]):
+                    missed.append(utterance)
+            alarms = cut_off = answered = expected = lost = 0
+            false_alarms: list[str] = []
+            for utterance, answer_id in ordinary:
+                result = run(handler, utterance, locale)
+                alarms += result["alarm"]
+                if result["alarm"] and result["ended"]:
+                    cut_off += 1
+                    false_alarms.append(utterance)
+                if answer_id != NONE:
+                    expected += 1
+                    answered += result["answer"] == answer_id
+                    lost += result["alarm"] and result["answer"] != answer_id
+            per_locale[path] = {
+                "emergencies": len(emergencies),
+                "caught": caught,
+                "routed_to_safety_intent": routed if path == "direct" else None,
+                "self_harm": self_harm,
+                "self_harm_crisis_line": crisis,
+                "missed": missed,
+                "ordinary": len(ordinary),
+                "alarm_sentence": alarms,
+                "false_alarm_ended": cut_off,
+                "false_alarms": false_alarms,
+                "with_answer_expected": expected,
+                "answered_right": answered,
+                "answer_lost_to_alarm": lost,
+            }
+        figures[locale] = per_locale
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", default="heldout", choices=("heldout", "dev"))
+    parser.add_argument("--locale", action="append", help="default: every locale in locales.json")
+    args = parser.parse_args(argv)
+    locales = args.locale or list(json.loads(LOCALES_FILE.read_text(encoding="utf-8"))["locales"])
+    json.dump(measure(locales, args.split), sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
