@@ -208,20 +208,18 @@ class Dialogue:
         """A general question that mentions an emergency: one short emergency sentence first,
         then the answer. After an overdose or poisoning, nothing is offered (no medicine)."""
         reply = turn.reply
-        if finding.reply == POISONING:
-            said = reply.speech[:1] if turn.answered else (self.phrases.say("miss_not_covered"),)
+        if finding.reply == POISONING and turn.state.pending is not None:
             ask = self._ask_again(0)
-            reply = replace(reply, speech=(*said, ask), reprompt=ask)
+            reply = replace(reply, speech=(*reply.speech[:-1], ask), reprompt=ask)
             turn = replace(turn, state=turn.state.with_pending(None))
         speech = (self.phrases.say("emergency_mention"), *reply.speech)
         return replace(turn, reply=replace(reply, speech=speech), finding=finding)
 
     def with_disclaimer(self, turn: Turn) -> Turn:
-        """The spoken disclaimer, once, when a session opens with an answer (after any
-        emergency sentence, which always comes first)."""
-        at = 1 if turn.finding is not None else 0
+        """The spoken disclaimer, once, when a session opens with an answer: after the
+        answer, before the offer that closes it."""
         speech = turn.reply.speech
-        spoken = (*speech[:at], self.phrases.say("disclaimer_spoken"), *speech[at:])
+        spoken = (*speech[:-1], self.phrases.say("disclaimer_spoken"), *speech[-1:])
         return replace(turn, reply=replace(turn.reply, speech=spoken))
 
     def guard(self, guard: Guard, state: ConversationState) -> Turn:

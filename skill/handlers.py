@@ -143,7 +143,9 @@ class QuestionIntentHandler(DialogueHandler):
         finding = turn.finding
         if finding is not None:
             # Never the words of an emergency or a crisis: the category only.
-            log_event("safety", category=finding.category, path="free_text", present=finding.present, locale=locale)
+            log_event(
+                "safety", category=finding.category, path="free_text", present=finding.present, locale=locale
+            )
         elif turn.decision is not None and turn.decision.answer is None:
             # What people ask that the store cannot answer, for the store's owners.
             log_event(

@@ -23,6 +23,7 @@ REPLIES = frozenset({EMERGENCY, POISONING, CRISIS})
 MIN_SAMPLES = {EMERGENCY: 40, POISONING: 15, CRISIS: 30}
 SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")
 
+
 class SafetyDataError(ValueError):
     """data/safety.json breaks a rule; the message names the place."""
 

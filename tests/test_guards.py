@@ -19,6 +19,7 @@ from tools.envelopes import LocalSession
 from tools.simulator import read_coverage_file
 
 EVAL = Path(__file__).parent / "data" / "eval"
+EMERGENCY_MENTION = "If this is happening now, call 9 1 1. "
 PHARMACIST = (
     "I can't advise on doses, side effects or mixing medicines: please ask a pharmacist or your doctor."
 )
@@ -118,7 +119,8 @@ def _catch_all(handler, query: str) -> tuple[str | None, str]:
     """The answer id spoken (None when declined) and the speech, in a fresh session."""
     received = ask(LocalSession(handler), "QuestionIntent", query=query)
     last = (received.get("sessionAttributes") or {}).get("last")
-    return (last or {}).get("id"), speech_of(received)
+    # A question that mentions an emergency opens with one emergency sentence (tests/test_safety.py).
+    return (last or {}).get("id"), speech_of(received).removeprefix(EMERGENCY_MENTION)
 
 
 def _figures(handler, name: str) -> dict[str, tuple[int, int]]:

@@ -148,4 +148,4 @@ def test_an_over_long_entry_is_still_answered_within_limits(store):
     runtime = SkillRuntime(build_skill(AnswerStore(entries)), Settings())
     received = runtime.handle(envelope(intent_request("NeckIntent")))
     check_response_limits(received)
-    assert "Rest & stretch." in speech_of(received)
+    assert speech_of(received).startswith("Rest & stretch.")
