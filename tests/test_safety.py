@@ -13,7 +13,7 @@ from skill.data_files import read_json
 from skill.logs import logger
 from skill.phrases import locale_facts, supported_locales
 from skill.safety import CRISIS, EMERGENCY, POISONING, SafetyDataError, assess, parse_rules, safety_rules
-from tests.conftest import ask, check_response_limits, speech_of
+from tests.helpers import ask, check_response_limits, speech_of
 from tools.envelopes import LocalSession, intent_request, launch_request
 from tools.model import model_path
 from tools.nlu import Resolver
