@@ -9,7 +9,7 @@ PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/de
 	ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
 
-.PHONY: demo chat serve test check lint generate bench clean build-SkillFunction build-BaselineFunction
+.PHONY: demo chat serve test check lint mutation generate bench clean build-SkillFunction build-BaselineFunction
 
 $(INSTALLED): requirements-dev.txt requirements-web.txt lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ test: lint
 # The inner loop: lint and every test that is neither slow nor needs an outside tool.
 check: lint
 	$(BIN)/python -m pytest -q -m "not slow and not external"
+
+# Mutation testing of the safety-critical modules ([tool.mutmut] in pyproject.toml), in its own venv.
+MUTATION_VENV := .venv-mutation
+$(MUTATION_VENV)/.installed: requirements-mutation.txt requirements-web.txt lambda/requirements.txt
+	$(PYTHON) -m venv $(MUTATION_VENV)
+	$(MUTATION_VENV)/bin/python -m pip install --quiet -r requirements-mutation.txt
+	touch $@
+
+mutation: $(MUTATION_VENV)/.installed
+	rm -rf mutants
+	$(MUTATION_VENV)/bin/python -m mutmut run --max-children 2
+	$(MUTATION_VENV)/bin/python -m mutmut results
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench

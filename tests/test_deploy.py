@@ -44,6 +44,7 @@ def template() -> dict:
     return yaml_parse((ROOT / "template.yaml").read_text(encoding="utf-8"))
 
 
+@pytest.mark.external
 def test_the_function_is_locked_to_the_skill_and_inside_alexas_timeout(template):
     function = template["Resources"]["SkillFunction"]
     properties = function["Properties"]
