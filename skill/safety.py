@@ -55,18 +55,22 @@ class SafetyRules:
     categories: tuple[_Category, ...]
     benign: re.Pattern[str]
     question: re.Pattern[str]
+    past: re.Pattern[str]
     present: re.Pattern[str]
     intents: dict[str, str]  # intent name -> reply
     samples: dict[str, tuple[str, ...]]  # intent name -> samples
 
     def assess(self, text: str) -> Finding | None:
-        """The first category the words match, once benign phrases are blanked out."""
+        """The first category the words match, once benign phrases are blanked out; a match
+        in a general question, or about the past, is not a present emergency unless the
+        words also say it is happening now ("am I having a heart attack")."""
         words = normalize(text)
         cleaned = self.benign.sub(" ", words)
         for category in self.categories:
             if category.pattern.search(cleaned):
-                general = self.question.search(words) is not None and self.present.search(words) is None
-                return Finding(category.name, category.reply, present=not general)
+                general = self.question.search(words) or self.past.search(words)
+                present = not general or self.present.search(words) is not None
+                return Finding(category.name, category.reply, present=present)
         return None
 
 
@@ -113,6 +117,7 @@ def parse_rules(document: Any) -> SafetyRules:
         categories=categories,
         benign=_compile(document["benign"], "benign"),
         question=_compile([question["opening"]], "question.opening"),
+        past=_compile([question["past"]], "question.past"),
         present=_compile([question["present"]], "question.present"),
         intents=intents,
         samples=samples,
