@@ -259,6 +259,13 @@ def _add_device_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _figures(args: argparse.Namespace) -> int:
+    from tools.figures import write_page
+
+    print(f"wrote {write_page()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -338,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("screen", help='an answer id (e.g. "neck"), or "launch" or "help"')
     preview.add_argument("--out", type=Path, default=Path("preview"), help="folder for the PNG files")
     preview.set_defaults(run=_preview)
+
+    figures = commands.add_parser("figures", help="render docs/figures.md from docs/figures/*.json")
+    figures.set_defaults(run=_figures)
 
     validate = commands.add_parser("validate", help="load and validate the answer store")
     validate.set_defaults(run=_validate)

@@ -1,0 +1,34 @@
+"""The figures page is rendered from the figure files, so no figure in the docs is typed by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tools.figures import FigureFileError, page_drifted, render_page
+
+
+def test_the_committed_figures_page_matches_the_figure_files():
+    assert not page_drifted(), "run `python -m tools figures` after measuring"
+
+
+def test_a_figure_file_renders_its_tables_and_notes(tmp_path):
+    figure = {
+        "title": "Catch-all",
+        "command": "python -m tools evaluate",
+        "tables": [{"caption": "held-out", "columns": ["path", "correct"], "rows": [["catch-all", 0.93]]}],
+        "notes": ["zero wrong answers"],
+    }
+    (tmp_path / "eval.json").write_text(json.dumps(figure))
+    page = render_page(tmp_path)
+    assert "## Catch-all" in page
+    assert "| catch-all | 0.93 |" in page
+    assert "- zero wrong answers" in page
+
+
+def test_a_row_of_the_wrong_width_is_refused(tmp_path):
+    figure = {"title": "Bad", "tables": [{"columns": ["a", "b"], "rows": [["only one"]]}]}
+    (tmp_path / "bad.json").write_text(json.dumps(figure))
+    with pytest.raises(FigureFileError, match="2 cells"):
+        render_page(tmp_path)
