@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -375,3 +376,22 @@ def test_certificate_downloads_and_their_cache_are_bounded(authority, signer):
         assert (
             client.post("/", data=body, headers=signer.headers(body)).status_code == 200
         )  # downloaded again
+
+
+def test_an_expired_signing_certificate_is_refused(authority, refusals):
+    expired = authority.issue(expires_in=timedelta(hours=-1))
+    client = _client(authority, {CHAIN_URL: expired.chain_pem})
+    body = _body()
+    assert _refused(client.post("/", data=body, headers=expired.headers(body)))
+    assert refusals() == ["certificate chain is not valid"]  # the chain validator sees the dates first
+
+
+def test_a_cached_certificate_is_refused_once_it_expires(authority, refusals):
+    """The chain is validated once and cached; its expiry is checked again on every request."""
+    short_lived = authority.issue(expires_in=timedelta(seconds=2))
+    client = _client(authority, {CHAIN_URL: short_lived.chain_pem})
+    body = _body()
+    assert client.post("/", data=body, headers=short_lived.headers(body)).status_code == 200
+    time.sleep(3)
+    assert _refused(client.post("/", data=body, headers=short_lived.headers(body)))
+    assert refusals() == ["signing certificate expired"]

@@ -73,18 +73,25 @@ class Authority:
     def der(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.DER)
 
-    def issue(self, dns_names: list[str] | None = (ALEXA_DOMAIN,)) -> Signer:  # type: ignore[assignment]
-        """A signing certificate for ``dns_names`` (None: no SAN extension at all)."""
+    def issue(
+        self,
+        dns_names: list[str] | None = (ALEXA_DOMAIN,),  # type: ignore[assignment]
+        expires_in: datetime.timedelta = datetime.timedelta(days=7),
+    ) -> Signer:
+        """A signing certificate for ``dns_names`` (None: no SAN extension at all), valid until
+        ``expires_in`` from now (negative: already expired)."""
         key = _key()
         now = datetime.datetime.now(datetime.UTC)
+        not_after = now + expires_in
+        not_before = min(now, not_after) - datetime.timedelta(hours=1)
         builder = (
             x509.CertificateBuilder()
             .subject_name(_name(ALEXA_DOMAIN))
             .issuer_name(self.certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(hours=1))
-            .not_valid_after(now + datetime.timedelta(days=7))
+            .not_valid_before(not_before)
+            .not_valid_after(not_after)
             .add_extension(
                 _key_usage(certificate_authority=False),
                 critical=True,
