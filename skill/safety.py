@@ -104,7 +104,7 @@ def parse_rules(document: Any) -> SafetyRules:
         if len(samples[name]) < MIN_SAMPLES[reply]:
             raise SafetyDataError(f"safety.json {name}: needs at least {MIN_SAMPLES[reply]} samples")
         for sample in samples[name]:
-            folded = " ".join(sample.lower().split())
+            folded = normalize(sample)
             if not SAMPLE_PATTERN.match(sample):
                 raise SafetyDataError(
                     f"safety.json {name}: {sample!r} may hold only letters, spaces, ' and ."
