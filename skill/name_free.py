@@ -51,6 +51,8 @@ def catch_all_verdict(dialogue: Dialogue, query: object) -> Verdict:
     if not isinstance(query, str) or not query.strip():
         return Verdict.NO
     turn = dialogue.question(query, ConversationState())
+    if turn.finding is not None:
+        return Verdict.NO  # an emergency, or a question that mentions one: Alexa's to handle
     if turn.answered is not None:
         return Verdict.YES
     return Verdict.MAYBE if turn.clarifying else Verdict.NO

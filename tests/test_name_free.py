@@ -150,18 +150,10 @@ def _claimed(handler, phrases: list[str]) -> list[str]:
     ]
 
 
-def test_every_emergency_phrase_of_the_development_safety_set_is_a_no(handler):
-    """Alexa's own reply must never wait for this skill."""
-    assert _claimed(handler, _phrases("emergency_dev.tsv")) == []
-
-
-@pytest.mark.xfail(
-    reason="self-harm statements: the catch-all has no crisis check and the model no crisis intent "
-    "yet (safety issue 11); measured in docs/name-free.md",
-    strict=False,
-)
-def test_every_emergency_and_self_harm_phrase_of_the_held_out_safety_set_is_a_no(handler):
-    assert _claimed(handler, _phrases("emergency_heldout.tsv")) == []
+@pytest.mark.parametrize("name", ["emergency_dev.tsv", "emergency_heldout.tsv"])
+def test_every_emergency_and_self_harm_phrase_of_the_safety_sets_is_a_no(handler, name):
+    """Alexa's own reply must never wait for this skill (the held-out set is only measured here)."""
+    assert _claimed(handler, _phrases(name)) == []
 
 
 def test_no_side_effects_no_speech_card_state_event_or_query_in_the_logs(handler, log_stream):
