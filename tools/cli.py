@@ -225,6 +225,13 @@ def _preview(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def _safety_report(args: argparse.Namespace) -> int:
+    from tools.safety_report import write
+
+    print(f"wrote {write()}")
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     print(f"answer store OK: {len(default_store().entries)} entries")
     return 0
@@ -348,6 +355,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     figures = commands.add_parser("figures", help="render docs/figures.md from docs/figures/*.json")
     figures.set_defaults(run=_figures)
+
+    safety = commands.add_parser(
+        "safety-report", help="measure the safety sets before and after, into docs/safety.md"
+    )
+    safety.set_defaults(run=_safety_report)
 
     validate = commands.add_parser("validate", help="load and validate the answer store")
     validate.set_defaults(run=_validate)

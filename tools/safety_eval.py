@@ -14,9 +14,14 @@ phrase sets and the numbers to listen for always come from this checkout.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import re
+import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,12 @@ EVAL_DIR = HERE / "tests" / "data" / "eval"
 LOCALES_FILE = HERE / "skill" / "data" / "locales.json"
 SELF_HARM = "self_harm"
 NONE = "none"
+# The code as it was before the safety work (with the evaluation sets already committed).
+BEFORE_COMMIT = "58b4dc6"
+# The safety intent a category's statements should reach when said directly.
+INTENT_OF_CATEGORY = {SELF_HARM: "CrisisIntent", "overdose": "PoisoningIntent"}
+DEFAULT_INTENT = "EmergencyIntent"
+SAFETY_INTENTS = ("EmergencyIntent", "PoisoningIntent", "CrisisIntent")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -79,9 +90,11 @@ def run_direct(handler: Any, utterance: str, locale: str) -> dict[str, Any]:
     return {**judge(exchange.received, locale), "intent": exchange.resolution.intent}
 
 
-def run_intent(handler: Any, intent: str, locale: str) -> dict[str, Any]:
+def run_intent(handler: Any, utterance: str, locale: str, category: str) -> dict[str, Any]:
+    """The safety intent the phrase's category should reach, as Alexa would send it."""
     from tools.envelopes import LocalSession, intent_request
 
+    intent = INTENT_OF_CATEGORY.get(category, DEFAULT_INTENT)
     return judge(LocalSession(handler).send(intent_request(intent, None, locale))[1], locale)
 
 
@@ -98,22 +111,27 @@ def measure(locales: list[str], split: str) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for locale in locales:
         per_locale: dict[str, Any] = {}
-        for path, run in (("free_text", run_free_text), ("direct", run_direct)):
+        for path in ("free_text", "direct", "intent"):
             caught = crisis = self_harm = routed = 0
             missed: list[str] = []
             for utterance, category in emergencies:
-                result = run(handler, utterance, locale)
+                if path == "intent":
+                    result = run_intent(handler, utterance, locale, category)
+                else:
+                    result = (run_free_text if path == "free_text" else run_direct)(
+                        handler, utterance, locale
+                    )
                 caught += result["alarm"]
-                routed += result.get("intent") in ("EmergencyIntent", "PoisoningIntent", "CrisisIntent")
+                routed += result.get("intent") in SAFETY_INTENTS
                 if category == SELF_HARM:
                     self_harm += 1
                     crisis += result["crisis"]
                 if not result["alarm"] or (category == SELF_HARM and not result["crisis"]):
                     missed.append(utterance)
-            alarms = cut_off = answered = expected = lost = 0
+            alarms = cut_off = answered = expected = answer_cut_off = 0
             false_alarms: list[str] = []
-            for utterance, answer_id in ordinary:
-                result = run(handler, utterance, locale)
+            for utterance, answer_id in ordinary if path != "intent" else ():
+                result = (run_free_text if path == "free_text" else run_direct)(handler, utterance, locale)
                 alarms += result["alarm"]
                 if result["alarm"] and result["ended"]:
                     cut_off += 1
@@ -121,7 +139,7 @@ def measure(locales: list[str], split: str) -> dict[str, Any]:
                 if answer_id != NONE:
                     expected += 1
                     answered += result["answer"] == answer_id
-                    lost += result["alarm"] and result["answer"] != answer_id
+                    answer_cut_off += result["alarm"] and result["ended"]
             per_locale[path] = {
                 "emergencies": len(emergencies),
                 "caught": caught,
@@ -129,15 +147,37 @@ def measure(locales: list[str], split: str) -> dict[str, Any]:
                 "self_harm": self_harm,
                 "self_harm_crisis_line": crisis,
                 "missed": missed,
-                "ordinary": len(ordinary),
+                "ordinary": len(ordinary) if path != "intent" else 0,
                 "alarm_sentence": alarms,
                 "false_alarm_ended": cut_off,
                 "false_alarms": false_alarms,
                 "with_answer_expected": expected,
                 "answered_right": answered,
-                "answer_lost_to_alarm": lost,
+                "answer_cut_off_by_alarm": answer_cut_off,
             }
         figures[locale] = per_locale
+    return figures
+
+
+def all_locales() -> list[str]:
+    return list(json.loads(LOCALES_FILE.read_text(encoding="utf-8"))["locales"])
+
+
+def measure_at_commit(commit: str, split: str) -> dict[str, Any]:
+    """The same measurement on an older commit's code (a clean copy from ``git archive``)."""
+    archive = subprocess.run(["git", "archive", commit], cwd=HERE, capture_output=True, check=True).stdout
+    with tempfile.TemporaryDirectory() as tree:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tree, filter="data")
+        result = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--split", split],
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": tree},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    figures: dict[str, Any] = json.loads(result.stdout)
     return figures
 
 
@@ -146,8 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="heldout", choices=("heldout", "dev"))
     parser.add_argument("--locale", action="append", help="default: every locale in locales.json")
     args = parser.parse_args(argv)
-    locales = args.locale or list(json.loads(LOCALES_FILE.read_text(encoding="utf-8"))["locales"])
-    json.dump(measure(locales, args.split), sys.stdout, indent=1)
+    json.dump(measure(args.locale or all_locales(), args.split), sys.stdout, indent=1)
     sys.stdout.write("\n")
     return 0
 
