@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The demo and chat need only the skill's runtime: their own small venv (about 45 MB).
+DEMO_VENV := .venv-demo
+DEMO_INSTALLED := $(DEMO_VENV)/.installed
 
 # The Lambda runtime's Python (3.13) for `sam build`; pyenv's copy when its shim is not selected.
 PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || \
@@ -12,16 +15,24 @@ LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python
 .PHONY: demo chat serve test check lint mutation generate bench clean build-SkillFunction build-BaselineFunction
 
 $(INSTALLED): requirements-dev.txt requirements-web.txt lambda/requirements.txt
+	@echo "make: installing the development tools (requirements-dev.txt: pytest, ruff, mypy, the SAM CLI," \
+		"the web host's packages) into $(VENV)/"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-demo: $(INSTALLED)
-	$(BIN)/python -m tools demo
+$(DEMO_INSTALLED): lambda/requirements.txt
+	@echo "make: installing the skill's runtime (lambda/requirements.txt) into $(DEMO_VENV)/"
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r lambda/requirements.txt
+	touch $@
 
-chat: $(INSTALLED)
-	$(BIN)/python -m tools chat
+demo: $(DEMO_INSTALLED)
+	$(DEMO_VENV)/bin/python -m tools demo
+
+chat: $(DEMO_INSTALLED)
+	$(DEMO_VENV)/bin/python -m tools chat
 
 # The web endpoint under gunicorn; HOST, PORT, WEB_WORKERS, SKILL_ID from the environment.
 serve: $(INSTALLED)
@@ -33,6 +44,8 @@ lint: $(INSTALLED)
 	$(BIN)/python -m mypy
 
 test: lint
+	@echo "make: the suite installs on first use: tests/virtual_alexa and tools/apl (npm ci, when node is" \
+		"here); with a container engine, the base images of tools/container/ (Debian packages, PyPI)"
 	$(BIN)/python -m pytest
 
 # The inner loop: lint and every test that is neither slow nor needs an outside tool.
@@ -61,7 +74,7 @@ generate: $(INSTALLED)
 	$(BIN)/python -m tools package
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) .pytest_cache .ruff_cache
 
 # Called by `sam build` (BuildMethod: makefile) with ARTIFACTS_DIR set: the entry point, the
 # skill package without its developer tools, and the runtime dependencies for arm64.
