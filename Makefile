@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# The demo and chat need only the skill's runtime: their own small venv (about 45 MB).
+# The demo and chat need only the skill's runtime: their own small venv (about 11 MB, without
+# pip: the installing interpreter's pip fills it, or the venv's own when that pip is too old).
 DEMO_VENV := .venv-demo
 DEMO_INSTALLED := $(DEMO_VENV)/.installed
 
@@ -24,8 +25,10 @@ $(INSTALLED): requirements-dev.txt requirements-web.txt lambda/requirements.txt
 
 $(DEMO_INSTALLED): lambda/requirements.txt
 	@echo "make: installing the skill's runtime (lambda/requirements.txt) into $(DEMO_VENV)/"
-	$(PYTHON) -m venv $(DEMO_VENV)
-	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r lambda/requirements.txt
+	$(PYTHON) -m venv --without-pip $(DEMO_VENV)
+	$(PYTHON) -m pip --python $(DEMO_VENV)/bin/python install --quiet --disable-pip-version-check \
+		-r lambda/requirements.txt || { $(PYTHON) -m venv --clear $(DEMO_VENV) && \
+		$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r lambda/requirements.txt; }
 	touch $@
 
 demo: $(DEMO_INSTALLED)
