@@ -13,7 +13,7 @@ PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/de
 	ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
 
-.PHONY: demo chat serve test check lint mutation generate bench clean build-SkillFunction build-BaselineFunction
+.PHONY: demo chat serve test check lint mutation generate bench clean deploy build-SkillFunction build-BaselineFunction
 
 $(INSTALLED): requirements-dev.txt requirements-web.txt lambda/requirements.txt
 	@echo "make: installing the development tools (requirements-dev.txt: pytest, ruff, mypy, the SAM CLI," \
@@ -39,6 +39,10 @@ chat: $(DEMO_INSTALLED)
 
 # The web endpoint under gunicorn; HOST, PORT, WEB_WORKERS, SKILL_ID from the environment.
 serve: $(INSTALLED)
+	@echo "make serve: Alexa POSTs requests to / on http://$${HOST:-127.0.0.1}:$${PORT:-8080}/" \
+		"(GET /healthz for health checks); Alexa calls only HTTPS: see docs/deploy.md for a TLS proxy"
+	@test -n "$$SKILL_ID" || echo "make serve: warning: SKILL_ID is unset; set it to your skill's id" \
+		"(amzn1.ask.skill....) so that requests for any other skill are refused" >&2
 	$(BIN)/gunicorn --config web/gunicorn.conf.py web.wsgi:app
 
 lint: $(INSTALLED)
@@ -76,8 +80,13 @@ generate: $(INSTALLED)
 	$(BIN)/python -m tools events
 	$(BIN)/python -m tools package
 
+# From a fresh clone to a live skill: ask deploy, sam build and deploy, ask deploy with the
+# endpoint (docs/deploy.md). Needs the ASK CLI (npm) and AWS credentials.
+deploy: $(INSTALLED)
+	$(BIN)/python -m tools deploy
+
 clean:
-	rm -rf $(VENV) $(DEMO_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) build .pytest_cache .ruff_cache
 
 # Called by `sam build` (BuildMethod: makefile) with ARTIFACTS_DIR set: the entry point, the
 # skill package without its developer tools, and the runtime dependencies for arm64.

@@ -24,6 +24,7 @@ from tools.package import (
     PACKAGE_DIR,
     build_manifest,
     drifted_icons,
+    endpoint,
     icon_path,
     load_template,
     manifest_path,
@@ -107,11 +108,9 @@ def test_release_lint_refuses_each_leftover_placeholder():
     assert any(f.file == "skill.json" and "REPLACE-WITH-" in f.utterance for f in findings)
 
     template = load_template()
-    template["deployer_values"]["SKILL_FUNCTION_ARN"]["value"] = (
-        "arn:aws:lambda:us-east-1:111122223333:function:trigger-point-guide-SkillFunction-abc"
-    )
     template["deployer_values"]["PRIVACY_POLICY_URL"]["value"] = "https://guide.example.org/privacy"
-    released = build_manifest(template)
+    arn = "arn:aws:lambda:us-east-1:111122223333:function:trigger-point-guide-SkillFunction-abc"
+    released = build_manifest(template, endpoint(arn))  # the endpoint: from `python -m tools deploy`
     assert lint_release("skill.json", released, template) == []
     assert released["manifest"]["apis"]["custom"]["endpoint"]["uri"].endswith("SkillFunction-abc")
 
@@ -119,7 +118,7 @@ def test_release_lint_refuses_each_leftover_placeholder():
 def test_release_lint_command_exits_non_zero_while_a_placeholder_remains():
     result = run_cli("lint", "--release", "--no-schema")
     assert result.returncode == 1
-    assert "deployer_values.SKILL_FUNCTION_ARN" in result.stdout
+    assert "deployer_values.PRIVACY_POLICY_URL" in result.stdout
     assert "still a placeholder" in result.stdout
     assert run_cli("lint", "--no-schema").returncode == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -151,6 +152,12 @@ def _package(args: argparse.Namespace) -> int:
     for path in write_package(name_free=args.name_free):
         print(f"wrote {path}")
     return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from tools.deploy import main
+
+    return main(args.profile, args.https_endpoint, args.ssl_certificate_type)
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -319,6 +326,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="add name-free ingress points to the package's models (published skills only)",
     )
     package.set_defaults(run=_package)
+
+    deploy = commands.add_parser(
+        "deploy", help="ask deploy, sam build/deploy, then ask deploy with the endpoint (docs/deploy.md)"
+    )
+    deploy.add_argument(
+        "--profile",
+        default=os.environ.get("ASK_DEFAULT_PROFILE", "default"),
+        help="the ASK CLI profile (default: $ASK_DEFAULT_PROFILE, else %(default)s)",
+    )
+    deploy.add_argument(
+        "--https-endpoint", metavar="URL", help="self-hosted: this https:// address instead of a SAM stack"
+    )
+    deploy.add_argument(
+        "--ssl-certificate-type",
+        help="with --https-endpoint: Trusted, Wildcard or SelfSigned (its certificate)",
+    )
+    deploy.set_defaults(run=_deploy)
 
     lint = commands.add_parser("lint", help="check interaction models and skill.json against Alexa's rules")
     lint.add_argument("models", nargs="*", type=Path, help="model files (default: interaction_model/*.json)")

@@ -1,7 +1,9 @@
 """The ASK CLI skill package: ``skill-package/skill.json`` and the skill icons (committed,
 generated from ``data/manifest.json``, ``data/devices.json`` and ``data/icon.svg``) and
 ``skill-package/interactionModels/custom/`` (filled from ``interaction_model/`` just
-before ``ask deploy``, not committed)."""
+before ``ask deploy``, not committed). The committed skill.json has no endpoint: the
+deployed one (a Lambda ARN, or an HTTPS address) goes only into the package that
+``python -m tools deploy`` writes to the ignored ``build/skill-package/``."""
 
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ ICON_SOURCE = Path(__file__).parent / "data" / "icon.svg"
 ICON_SIZES = (108, 512)
 PLACEHOLDER_MARKER = "REPLACE-WITH-"
 _VALUE_REFERENCE = re.compile(r"\$\{([A-Z_]+)\}")
+LAMBDA_ARN = re.compile(r"^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$")
+# Alexa's certificate types for an HTTPS endpoint (the manifest's sslCertificateType).
+SSL_CERTIFICATE_TYPES = ("Trusted", "Wildcard", "SelfSigned")
 
 
 def load_template() -> dict[str, Any]:
@@ -51,19 +56,39 @@ def _declare_viewports(interfaces: list[dict[str, Any]]) -> None:
             interface["supportedViewports"] = [viewport.manifest_spec() for viewport in screen_viewports()]
 
 
-def build_manifest(template: dict[str, Any] | None = None) -> dict[str, Any]:
+def endpoint(uri: str, ssl_certificate_type: str | None = None) -> dict[str, str]:
+    """The manifest's ``apis.custom.endpoint``: a Lambda ARN, or an HTTPS address with the
+    type of certificate it serves (which Alexa needs to know before it calls it)."""
+    if LAMBDA_ARN.match(uri):
+        if ssl_certificate_type is not None:
+            raise ValueError("a Lambda endpoint takes no certificate type")
+        return {"uri": uri}
+    if not uri.startswith("https://"):
+        raise ValueError(f"the endpoint must be a Lambda function ARN or an https:// address, not {uri!r}")
+    if ssl_certificate_type not in SSL_CERTIFICATE_TYPES:
+        raise ValueError(
+            f"an HTTPS endpoint needs a certificate type: one of {', '.join(SSL_CERTIFICATE_TYPES)}"
+        )
+    return {"uri": uri, "sslCertificateType": ssl_certificate_type}
+
+
+def build_manifest(
+    template: dict[str, Any] | None = None, skill_endpoint: dict[str, str] | None = None
+) -> dict[str, Any]:
     template = template or load_template()
     manifest = copy.deepcopy(template["manifest"])
     locales = supported_locales()
     manifest["publishingInformation"]["locales"] = {locale: template["locale"] for locale in locales}
     manifest["privacyAndCompliance"]["locales"] = {locale: template["privacy_locale"] for locale in locales}
     _declare_viewports(manifest["apis"]["custom"]["interfaces"])
+    if skill_endpoint is not None:
+        manifest["apis"]["custom"]["endpoint"] = skill_endpoint
     values = {name: item["value"] for name, item in deployer_values(template).items()}
     return {"manifest": _fill(manifest, values)}
 
 
-def render_manifest() -> str:
-    return json.dumps(build_manifest(), indent=2, ensure_ascii=False) + "\n"
+def render_manifest(skill_endpoint: dict[str, str] | None = None) -> str:
+    return json.dumps(build_manifest(skill_endpoint=skill_endpoint), indent=2, ensure_ascii=False) + "\n"
 
 
 def manifest_path(package_dir: Path = PACKAGE_DIR) -> Path:
@@ -83,12 +108,14 @@ def render_icon(size: int) -> bytes:
     return png
 
 
-def write_package(package_dir: Path = PACKAGE_DIR, name_free: bool = False) -> list[Path]:
+def write_package(
+    package_dir: Path = PACKAGE_DIR, name_free: bool = False, skill_endpoint: dict[str, str] | None = None
+) -> list[Path]:
     """skill.json, the icons and a copy of every locale's interaction model, ready for ``ask
     deploy`` (``name_free``: the models with their name-free ingress points)."""
     models = package_dir / "interactionModels" / "custom"
     models.mkdir(parents=True, exist_ok=True)
-    manifest_path(package_dir).write_text(render_manifest(), encoding="utf-8")
+    manifest_path(package_dir).write_text(render_manifest(skill_endpoint), encoding="utf-8")
     written = [manifest_path(package_dir)]
     for size in ICON_SIZES:
         path = icon_path(size, package_dir)
