@@ -154,6 +154,19 @@ def _package(args: argparse.Namespace) -> int:
     return 0
 
 
+def _alexa_files(args: argparse.Namespace) -> int:
+    from tools.alexa_files import write_files
+    from tools.deploy import skill_id
+
+    chosen = args.skill_id or skill_id(args.profile)
+    if chosen is None:
+        print("error: no skill id: run `make deploy` first, or pass --skill-id", file=sys.stderr)
+        return 2
+    written = write_files(default_store(), chosen, args.out)
+    print(f"wrote {len(written)} files to {args.out} (docs/deploy.md: ask dialog --replay, NLU evaluation)")
+    return 0
+
+
 def _deploy(args: argparse.Namespace) -> int:
     from tools.deploy import main
 
@@ -343,6 +356,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --https-endpoint: Trusted, Wildcard or SelfSigned (its certificate)",
     )
     deploy.set_defaults(run=_deploy)
+
+    alexa_files = commands.add_parser(
+        "alexa-files", help="ask dialog replay files and an NLU annotation set for the deployed skill"
+    )
+    alexa_files.add_argument("--skill-id", help="default: the one .ask/ask-states.json recorded")
+    alexa_files.add_argument("--profile", default=os.environ.get("ASK_DEFAULT_PROFILE", "default"))
+    alexa_files.add_argument("--out", type=Path, default=Path("build/alexa"), help="default: %(default)s")
+    alexa_files.set_defaults(run=_alexa_files)
 
     lint = commands.add_parser("lint", help="check interaction models and skill.json against Alexa's rules")
     lint.add_argument("models", nargs="*", type=Path, help="model files (default: interaction_model/*.json)")
