@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool, run_cli
+from tests.helpers import require_tool, run_cli
 from tools.alexa_files import annotation_problems, annotation_set, replay_files, replay_problems
 from tools.conversations import CONVERSATIONS_DIR, load_conversation
 from tools.model import model_path
@@ -78,6 +78,7 @@ def test_the_annotation_set_holds_every_answerable_dev_paraphrase_and_no_heldout
                 assert line.split("\t")[0].strip() not in utterances, heldout.name
 
 
+@pytest.mark.external
 def test_the_annotation_set_matches_smapis_definitions_and_the_model(store, en_us_model):
     require_tool(node_available(), "node and npm (for Amazon's ask-smapi-model)")
     assert annotation_problems(annotation_set(store), en_us_model) == []

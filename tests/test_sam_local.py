@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from samcli.yamlhelper import yaml_dump, yaml_parse
 
-from tests.conftest import lambda_python, require_tool, speech_of
+from tests.helpers import lambda_python, require_tool, speech_of
 from tools.envelopes import LOCAL_SKILL_ID
 from tools.events import EVENTS_DIR
 
@@ -32,6 +32,7 @@ SAM = Path(sys.executable).parent / "sam"
 BASE_IMAGES = ROOT / "tools" / "container" / "base_images.sh"
 LAMBDA_IMAGE = "public.ecr.aws/lambda/python:3.13-x86_64"  # what SAM CLI looks up for x86_64
 OVERRIDES = ["--parameter-overrides", f"SkillId={LOCAL_SKILL_ID}"]
+pytestmark = [pytest.mark.external, pytest.mark.slow]
 
 
 def _engine_answers() -> bool:
