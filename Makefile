@@ -13,7 +13,7 @@ PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/de
 	ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
 
-.PHONY: demo chat serve test check lint mutation generate bench clean deploy build-SkillFunction build-BaselineFunction
+.PHONY: demo chat serve test check lint mutation generate bench clean deploy image build-SkillFunction build-BaselineFunction
 
 $(INSTALLED): requirements-dev.txt requirements-web.txt lambda/requirements.txt
 	@echo "make: installing the development tools (requirements-dev.txt: pytest, ruff, mypy, the SAM CLI," \
@@ -79,6 +79,10 @@ generate: $(INSTALLED)
 	$(BIN)/python -m tools model
 	$(BIN)/python -m tools events
 	$(BIN)/python -m tools package
+
+# The self-hosting container (Dockerfile), built offline: docs/deploy.md.
+image:
+	bash tools/container/web_image.sh trigger-point-guide:latest
 
 # From a fresh clone to a live skill: ask deploy, sam build and deploy, ask deploy with the
 # endpoint (docs/deploy.md). Needs the ASK CLI (npm) and AWS credentials.
