@@ -14,7 +14,7 @@ from skill.limits import MAX_RESPONSE_BYTES
 from tests.helpers import check_response_limits, speech_of
 from tools.envelopes import LocalSession, envelope, intent_request, launch_request, touch_event
 from tools.node_tools import node_available
-from tools.preview import CHROMIUM, ECHO_SHOW_8, ECHO_SPOT, render, screen_for, validate
+from tools.preview import CHROMIUM, declared_viewports, render, screen_for, validate
 
 RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
 
@@ -144,27 +144,59 @@ def test_apl_suggester_does_report_a_broken_document(node_tools, store, monkeypa
     import skill.apl
 
     broken = json.loads(json.dumps(document()))
-    broken["mainTemplate"]["item"]["item"]["item"]["items"][0]["textAlgin"] = "left"
+    broken["mainTemplate"]["item"]["item"]["item"]["item"]["items"][0]["textAlgin"] = "left"
     monkeypatch.setattr(skill.apl, "document", lambda: broken)
     monkeypatch.setattr("tools.preview.document", lambda: broken)
     findings = validate(screen_for(store, "neck"))
     assert any("textAlgin" in finding["errorMessage"] for finding in findings)
 
 
-@pytest.mark.external
-def test_a_rendered_answer_shows_its_headline_on_show_and_spot(node_tools, store, tmp_path):
+@pytest.fixture(scope="module")
+def chromium(node_tools) -> None:
     from tests.helpers import require_tool
 
     require_tool(
         Path(CHROMIUM).exists() or bool(shutil.which("chromium")), "Chromium (Debian package chromium)"
     )
-    entry = store.get("causes_upper_back")
-    screen = screen_for(store, entry.id)
-    for viewport in (ECHO_SHOW_8, ECHO_SPOT):
-        png = tmp_path / f"{viewport.name}.png"
-        shown = render(screen, viewport, png)
-        assert shown["rendered"] == "yes"
-        assert png.stat().st_size > 5000 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert shown["inkRatio"] > 0.02 and shown["colors"] > 20  # not blank
-        assert " ".join(shown["texts"]).startswith(entry.question.split()[0])
-        assert entry.question in " ".join(shown["texts"])
+
+
+def test_the_preview_renders_every_viewport_the_manifest_declares():
+    names = set(declared_viewports())
+    assert {"echo-spot", "echo-show-5", "echo-show-15-portrait", "fire-tv"} <= names
+    assert declared_viewports()["echo-spot"].shape == "ROUND"
+
+
+@pytest.mark.external
+@pytest.mark.slow
+def test_the_longest_answer_and_help_fit_every_declared_viewport(chromium, store, tmp_path):
+    """No line of text crosses the visible edge (the inscribed circle on the Echo Spot, the
+    5% margins of a TV), and every line, the disclaimer and the related questions included,
+    is shown whole at some scroll position."""
+    longest = max(store.entries, key=lambda entry: len(entry.card_text) + len(entry.related))
+    for name in (longest.id, "help"):
+        screen = screen_for(store, name)
+        for shown in render(screen, tmp_path, name):
+            assert shown.rendered == "yes", shown.device
+            assert shown.png.stat().st_size > 5000 and shown.png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            assert shown.ink_ratio > 0.02 and shown.colors > 20  # not blank
+            assert screen.headline in " ".join(shown.texts)
+            assert shown.crossing == [] and shown.unreachable == [], shown.device
+            words = " ".join(shown.texts)
+            assert "not medical advice" in words
+            assert all(button.question in words for button in screen.buttons)
+
+
+@pytest.mark.external
+def test_the_fit_check_finds_text_cut_by_the_round_edge(chromium, store, tmp_path, monkeypatch):
+    """The check can fail: with the scrolling area as large as the screen (the layout
+    before), the Echo Spot's circle cuts the disclaimer and the lines near the edge."""
+    full = json.loads(json.dumps(document()))
+    for resource in full["resources"]:
+        resource.get("dimensions", {}).pop("scrollWidth", None)
+        resource.get("dimensions", {}).pop("scrollHeight", None)
+    full["resources"][0]["dimensions"].update(scrollWidth="100%", scrollHeight="100%")
+    monkeypatch.setattr("tools.preview.document", lambda: full)
+    spot = {"echo-spot": declared_viewports()["echo-spot"]}
+    [shown] = render(screen_for(store, "causes_upper_back"), tmp_path, "causes_upper_back", spot)
+    assert shown.crossing
+    assert any("medical emergency" in line["text"] for line in shown.crossing)

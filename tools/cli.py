@@ -228,21 +228,29 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from tools.preview import PREVIEW_VIEWPORTS, render, screen_for, validate
+    from tools.preview import render, screen_for, validate
 
-    screen = screen_for(default_store(), args.screen)
-    findings = validate(screen)
-    for finding in findings:
-        print(f"apl-suggester {finding.get('level')}: {finding.get('path')}: {finding.get('errorMessage')}")
-    args.out.mkdir(parents=True, exist_ok=True)
-    for viewport in PREVIEW_VIEWPORTS:
-        png = args.out / f"{args.screen}-{viewport.name}.png"
-        shown = render(screen, viewport, png)
-        print(
-            f"wrote {png} ({viewport.width}x{viewport.height} {viewport.shape.lower()}, rendered: "
-            f"{shown['rendered']}, {len(shown['texts'])} texts)"
-        )
-    return 1 if findings else 0
+    problems = 0
+    store = default_store()
+    names = (
+        [entry.id for entry in store.entries] + ["launch", "help"] if args.screen == "all" else [args.screen]
+    )
+    for name in names:
+        screen = screen_for(store, name)
+        findings = validate(screen)
+        for finding in findings:
+            print(
+                f"apl-suggester {finding.get('level')}: {finding.get('path')}: {finding.get('errorMessage')}"
+            )
+        for shown in render(screen, args.out, name):
+            print(f"wrote {shown.png} ({shown.device}, rendered: {shown.rendered}, {len(shown.texts)} texts)")
+            for line in shown.crossing:
+                print(f"  crosses the visible edge at {line['box']}: {line['text']!r}")
+            for text in shown.unreachable:
+                print(f"  never shown whole at any scroll position: {text!r}")
+            problems += len(shown.crossing) + len(shown.unreachable) + (shown.rendered != "yes")
+        problems += len(findings)
+    return 1 if problems else 0
 
 
 def _safety_report(args: argparse.Namespace) -> int:
@@ -393,8 +401,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="INFO")
     serve.set_defaults(run=_serve)
 
-    preview = commands.add_parser("preview", help="validate and render an answer's screen (APL) to PNG")
-    preview.add_argument("screen", help='an answer id (e.g. "neck"), or "launch" or "help"')
+    preview = commands.add_parser(
+        "preview",
+        help="validate and render a screen (APL) on every declared viewport to PNG, and check the text fits",
+    )
+    preview.add_argument("screen", help='an answer id (e.g. "neck"), "launch", "help", or "all"')
     preview.add_argument("--out", type=Path, default=Path("preview"), help="folder for the PNG files")
     preview.set_defaults(run=_preview)
 

@@ -15,25 +15,35 @@ from skill.apl import datasources, document
 from skill.dialogue import Dialogues, Screen
 from skill.phrases import default_locale
 from skill.store import AnswerStore
+from tools.devices import Viewport, devices
 from tools.node_tools import ensure_installed
 
 TOOLS_DIR = Path(__file__).parent / "apl"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+def declared_viewports() -> dict[str, Viewport]:
+    """Every viewport the manifest declares (``data/devices.json``), by device name."""
+    return {name: found.viewport for name, found in devices().items() if found.viewport is not None}
+
+
 @dataclass(frozen=True)
-class Viewport:
-    name: str
-    width: int
-    height: int
-    shape: str = "RECTANGLE"
-    dpi: int = 160
-    mode: str = "HUB"
+class Shown:
+    """What one rendering showed: whether it finished, its texts, how much ink, and the fit
+    check (lines crossing the visible edge; lines no scroll position shows whole)."""
 
+    device: str
+    png: Path
+    rendered: str
+    texts: list[str]
+    ink_ratio: float
+    colors: int
+    crossing: list[dict[str, Any]]
+    unreachable: list[str]
 
-ECHO_SHOW_8 = Viewport("echo-show-8", 1280, 800)
-ECHO_SPOT = Viewport("echo-spot", 480, 480, shape="ROUND")
-PREVIEW_VIEWPORTS = (ECHO_SHOW_8, ECHO_SPOT)
+    @property
+    def fits(self) -> bool:
+        return self.rendered == "yes" and not self.crossing and not self.unreachable
 
 
 class ToolMissing(RuntimeError):
@@ -76,21 +86,42 @@ def validate(screen: Screen) -> list[dict[str, Any]]:
     return json.loads(result.stdout)
 
 
-def render(screen: Screen, viewport: Viewport, out_png: Path) -> dict[str, Any]:
-    """Render into ``out_png``; returns what the page showed (texts) and how much ink it has."""
+def render(
+    screen: Screen, out_dir: Path, name: str, viewports: dict[str, Viewport] | None = None
+) -> list[Shown]:
+    """Render on every declared viewport (or ``viewports``) into ``out_dir/<name>-<device>.png``
+    (and ``-end.png``, scrolled to the end), in one Chromium."""
     tools = ensure_tools()
     if not Path(CHROMIUM).exists():
         raise ToolMissing(f"Chromium is needed at {CHROMIUM} (Debian package chromium, or set CHROMIUM)")
-    job = {"document": document(), "datasources": datasources(screen), "viewport": viewport.__dict__}
+    chosen = declared_viewports() if viewports is None else viewports
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pngs = {device: out_dir / f"{name}-{device}.png" for device in chosen}
+    jobs: list[dict[str, Any]] = [
+        {
+            "document": document(),
+            "datasources": datasources(screen),
+            "viewport": {
+                "width": viewport.pixel_width,
+                "height": viewport.pixel_height,
+                "shape": viewport.shape,
+                "dpi": viewport.dpi,
+                "mode": viewport.mode,
+            },
+            "out": str(pngs[device].resolve()),
+            "outEnd": str((out_dir / f"{name}-{device}-end.png").resolve()),
+        }
+        for device, viewport in chosen.items()
+    ]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump(job, handle)
+        json.dump(jobs, handle)
     try:
         result = subprocess.run(
-            ["node", "render.js", handle.name, str(out_png.resolve())],
+            ["node", "render.js", handle.name],
             cwd=tools,
             capture_output=True,
             text=True,
-            timeout=180,
+            timeout=600,
             check=False,
             env={**os.environ, "CHROMIUM": CHROMIUM},
         )
@@ -98,4 +129,16 @@ def render(screen: Screen, viewport: Viewport, out_png: Path) -> dict[str, Any]:
         os.unlink(handle.name)
     if result.returncode != 0:
         raise RuntimeError(f"rendering failed: {result.stderr.strip()[-500:]}")
-    return json.loads(result.stdout)
+    return [
+        Shown(
+            device,
+            pngs[device],
+            shown["rendered"],
+            shown["texts"],
+            shown["inkRatio"],
+            shown["colors"],
+            shown["fit"]["crossing"],
+            shown["fit"]["unreachable"],
+        )
+        for device, shown in zip(chosen, json.loads(result.stdout), strict=True)
+    ]
