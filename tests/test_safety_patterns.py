@@ -4,13 +4,14 @@ breaking any one pattern fails a test."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from skill.data_files import read_json
-from skill.safety import assess
+from skill.safety import MIN_SAMPLES, SafetyDataError, assess, parse_rules
 from skill.text import normalize
 
 DATA = Path(__file__).parent / "data"
@@ -54,3 +55,57 @@ def test_each_pattern_example_is_assessed_as_its_category(utterance, category):
     finding = assess(utterance)
     assert finding is not None, utterance
     assert finding.category == category
+
+
+def _document() -> dict:
+    return json.loads(json.dumps(read_json("safety.json")))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["categories"]["stroke"].update(patterns=[]),
+            "stroke: needs a non-empty list of patterns",
+        ),
+        (
+            lambda d: d["categories"]["stroke"].update(patterns=[3]),
+            "stroke: needs a non-empty list of patterns",
+        ),
+        (lambda d: d["categories"]["stroke"].update(patterns="stroke"), "stroke: needs a non-empty list"),
+        (
+            lambda d: d["categories"]["stroke"].update(reply="shout"),
+            "stroke: reply must be one of \\['crisis'",
+        ),
+        (lambda d: d["intents"]["CrisisIntent"].update(reply=None), "CrisisIntent: reply must be one of"),
+        (lambda d: d["benign"].append("(broken"), "safety.json benign:"),
+        (lambda d: d["question"].update(opening="(broken"), "question.opening"),
+        (lambda d: d["question"].update(past="(broken"), "question.past"),
+        (lambda d: d["question"].update(present="(broken"), "question.present"),
+        (lambda d: d["intents"]["EmergencyIntent"]["samples"].append("call 9 1 1"), "may hold only letters"),
+    ],
+)
+def test_a_broken_safety_file_is_refused_naming_the_place(change, message):
+    document = _document()
+    change(document)
+    with pytest.raises(SafetyDataError, match=message):
+        parse_rules(document)
+
+
+def test_the_minimum_number_of_samples_is_enough():
+    document = _document()
+    for intent in document["intents"].values():
+        intent["samples"] = intent["samples"][: MIN_SAMPLES[intent["reply"]]]
+    rules = parse_rules(document)
+    assert {name: len(samples) for name, samples in rules.samples.items()} == {
+        name: MIN_SAMPLES[intent["reply"]] for name, intent in document["intents"].items()
+    }
+
+
+def test_the_rules_keep_every_category_in_the_files_order_with_its_reply():
+    document = _document()
+    rules = parse_rules(document)
+    assert [(category.name, category.reply) for category in rules.categories] == [
+        (name, raw["reply"]) for name, raw in document["categories"].items()
+    ]
+    assert rules.intents == {name: raw["reply"] for name, raw in document["intents"].items()}

@@ -54,3 +54,28 @@ def test_cards_stay_within_the_limit():
     assert len(title) + len(content) <= MAX_CARD_CHARS
     assert content.endswith("…")
     assert fit_card("  A  title ", "one\n\n two ") == ("A title", "one\n\ntwo")
+
+
+def _fits(text: str, room: int) -> str:
+    """What to_ssml keeps of one segment when only ``room`` characters are left for it."""
+    return ssml_to_text(to_ssml((text,), limit=len("<speak></speak>") + room))
+
+
+def test_a_cut_keeps_every_whole_sentence_that_fits():
+    assert _fits("One. Two. Three four five.", 12) == "One. Two."
+
+
+def test_a_cut_that_lands_just_after_a_full_stop_keeps_that_sentence():
+    assert _fits("One. Two. Three.", 9) == "One. Two."
+
+
+def test_without_a_sentence_end_the_cut_falls_on_the_last_whole_word():
+    assert _fits("alpha beta gamma delta", 13) == "alpha beta"
+
+
+def test_a_single_word_that_does_not_fit_is_left_out_not_cut():
+    assert to_ssml(("abcdefghij",), limit=len("<speak></speak>") + 5) == "<speak></speak>"
+
+
+def test_a_text_that_fits_exactly_is_kept_whole():
+    assert _fits("exactly fits", 12) == "exactly fits"
