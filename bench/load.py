@@ -34,7 +34,7 @@ from skill.config import Settings
 from skill.store import default_store
 from tools.alexa_signing import Authority, Signer, write_authority
 from tools.envelopes import LOCAL_SKILL_ID, envelope, intent_request, launch_request
-from tools.web_server import free_port, gunicorn_server, running_server
+from tools.web_server import RunningServer, free_port, gunicorn_server, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT_FILE = ROOT / "bench" / "results" / "web-load.json"
@@ -98,10 +98,17 @@ class Measurement:
         self.latencies: list[float] = []
         self.failures: list[str] = []
         self.seconds = 0.0
+        self.cpu_seconds = 0.0  # the server's own, so the machine's other load does not count
 
     def drive(
-        self, port: int, requests: list[tuple[bytes, dict[str, str]]], total: int, concurrency: int
+        self,
+        server: RunningServer,
+        requests: list[tuple[bytes, dict[str, str]]],
+        total: int,
+        concurrency: int,
     ) -> None:
+        port = int(server.url.rsplit(":", 1)[1].strip("/"))
+        cpu_before = server.cpu_seconds()
         per_client = total // concurrency
         threads = [
             threading.Thread(
@@ -115,6 +122,7 @@ class Measurement:
         for thread in threads:
             thread.join(timeout=300)
         self.seconds += time.perf_counter() - started
+        self.cpu_seconds += server.cpu_seconds() - cpu_before
 
     def summary(self) -> dict[str, Any]:
         sent = len(self.latencies)
@@ -125,6 +133,7 @@ class Measurement:
             "p50_ms": round(percentile(self.latencies, 0.5), 2),
             "p99_ms": round(percentile(self.latencies, 0.99), 2),
             "mean_ms": round(statistics.fmean(self.latencies), 2),
+            "server_cpu_us_per_request": round(self.cpu_seconds / sent * 1e6),
             "failures": len(self.failures),
             "failure_kinds": sorted(set(self.failures)),
         }
@@ -147,18 +156,18 @@ def run_load(
             "ours": (f'tools.signed_endpoint:create_app_for("{authority}")', {"SKILL_ID": LOCAL_SKILL_ID}),
             "bare_flask": (f'bench.bare_flask:create_app_for("{response_file}")', {"ALEXA_VERIFY": "0"}),
         }
-        ports = {}
+        running = {}
         for name, (app, extra) in apps.items():
-            ports[name] = free_port()
-            servers.enter_context(
-                running_server(gunicorn_server(ports[name], workers, app, threads), ports[name], env | extra)
+            port = free_port()
+            running[name] = servers.enter_context(
+                running_server(gunicorn_server(port, workers, app, threads), port, env | extra)
             )
         measured = {name: Measurement() for name in apps}
-        for port in ports.values():
-            Measurement().drive(port, signed, min(requests // 10, 400), concurrency)  # warm-up
+        for server in running.values():
+            Measurement().drive(server, signed, min(requests // 10, 400), concurrency)  # warm-up
         for _ in range(rounds):
-            for name, port in ports.items():
-                measured[name].drive(port, signed, requests // rounds, concurrency)
+            for name, server in running.items():
+                measured[name].drive(server, signed, requests // rounds, concurrency)
     ours, bare = measured["ours"].summary(), measured["bare_flask"].summary()
     return {
         "date": datetime.date.today().isoformat(),
@@ -172,6 +181,7 @@ def run_load(
         "bare_flask": bare,
         "throughput_ratio": round(ours["throughput_rps"] / bare["throughput_rps"], 2),
         "p99_ratio": round(ours["p99_ms"] / bare["p99_ms"], 2),
+        "cpu_ratio": round(ours["server_cpu_us_per_request"] / bare["server_cpu_us_per_request"], 2),
         "targets": TARGETS,
     }
 
@@ -186,6 +196,8 @@ def render(result: dict[str, Any]) -> str:
         f"| p50 | {ours['p50_ms']} ms | {bare['p50_ms']} ms | | |",
         f"| p99 | {ours['p99_ms']} ms | {bare['p99_ms']} ms | "
         f"{result['p99_ratio']}x | ≤ {TARGETS['p99_ratio']}x |",
+        f"| server CPU per request | {ours['server_cpu_us_per_request']} µs | "
+        f"{bare['server_cpu_us_per_request']} µs | {result['cpu_ratio']}x | |",
         f"| failures | {ours['failures']} | {bare['failures']} | | 0 |",
     ]
     note = (

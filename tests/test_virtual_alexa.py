@@ -41,9 +41,9 @@ def test_a_scripted_conversation_over_http(client_dir, store, tmp_path):
     script_file = tmp_path / "script.json"
     script_file.write_text(json.dumps(script))
     port = free_port()
-    with running_server(development_server(port), port, {"SKILL_ID": SKILL_ID}) as url:
+    with running_server(development_server(port), port, {"SKILL_ID": SKILL_ID}) as server:
         result = subprocess.run(
-            ["node", "conversation.js", str(model_path("en-US")), url, SKILL_ID, str(script_file)],
+            ["node", "conversation.js", str(model_path("en-US")), server.url, SKILL_ID, str(script_file)],
             cwd=client_dir,
             capture_output=True,
             text=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,16 +38,36 @@ def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 30)
     raise RuntimeError("the server did not become healthy in time")
 
 
+@dataclass(frozen=True)
+class RunningServer:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU of the server and its direct children (gunicorn's workers)."""
+        total = 0
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                with open(stat, encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid = int(stat.split("/")[2])
+            if pid == self.process.pid or int(fields[1]) == self.process.pid:
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def running_server(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
-    """Start ``command`` (listening on 127.0.0.1:port), yield its base URL, stop it."""
+def running_server(command: list[str], port: int, env: dict[str, str]) -> Iterator[RunningServer]:
+    """Start ``command`` (listening on 127.0.0.1:port), yield it once healthy, stop it."""
     process = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_healthy(url, process)
-        yield url
+        yield RunningServer(url, process)
     finally:
         process.terminate()
         try:

@@ -1,4 +1,4 @@
-"""Lets ``flask_ask_sdk`` import on OpenSSL 3.0.10 and newer.
+"""Lets the SDK's request verifier (through certvalidator) import on OpenSSL 3.0.10 and newer.
 
 oscrypto 1.3.0 (the latest release, pulled in by ask-sdk-webservice-support through
 certvalidator) reads the OpenSSL version with the pattern ``\\d\\.\\d\\.\\d[a-z]*``, which
