@@ -7,8 +7,8 @@ the real path (size, one JSON parse, timestamp, signature, skill id, the skill).
 app parses the body and returns the JSON ours answers to a launch, with no verification.
 The same signed bodies go to both, from a separate process over keep-alive connections.
 
-Writes bench/results/web-load.json; ``--update-docs`` also rewrites the figures block of
-docs/security.md from that result, so no figure there is typed by hand.
+Writes bench/results/web-load.json and the figure file docs/figures/web-load.json, which
+``python -m tools figures`` renders into docs/figures.md: no figure is typed by hand.
 """
 
 from __future__ import annotations
@@ -38,8 +38,7 @@ from tools.web_server import RunningServer, free_port, gunicorn_server, running_
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT_FILE = ROOT / "bench" / "results" / "web-load.json"
-DOCS_FILE = ROOT / "docs" / "security.md"
-DOCS_START, DOCS_END = "<!-- web-load:start -->", "<!-- web-load:end -->"
+FIGURE_FILE = ROOT / "docs" / "figures" / "web-load.json"
 TARGETS = {"throughput_ratio": 0.8, "p99_ratio": 1.5}
 
 
@@ -186,33 +185,47 @@ def run_load(
     }
 
 
-def render(result: dict[str, Any]) -> str:
+def figure(result: dict[str, Any]) -> dict[str, Any]:
+    """The result in tools.figures' shape (docs/figures/web-load.json)."""
     ours, bare = result["ours"], result["bare_flask"]
     rows = [
-        "| | ours (verification on) | bare Flask (no verification) | ratio | target |",
-        "| --- | ---: | ---: | ---: | --- |",
-        f"| requests/s | {ours['throughput_rps']:,} | {bare['throughput_rps']:,} | "
-        f"{result['throughput_ratio']}x | ≥ {TARGETS['throughput_ratio']}x |",
-        f"| p50 | {ours['p50_ms']} ms | {bare['p50_ms']} ms | | |",
-        f"| p99 | {ours['p99_ms']} ms | {bare['p99_ms']} ms | "
-        f"{result['p99_ratio']}x | ≤ {TARGETS['p99_ratio']}x |",
-        f"| server CPU per request | {ours['server_cpu_us_per_request']} µs | "
-        f"{bare['server_cpu_us_per_request']} µs | {result['cpu_ratio']}x | |",
-        f"| failures | {ours['failures']} | {bare['failures']} | | 0 |",
+        [
+            "requests/s",
+            ours["throughput_rps"],
+            bare["throughput_rps"],
+            result["throughput_ratio"],
+            f"at least {TARGETS['throughput_ratio']}",
+        ],
+        ["p50 ms", ours["p50_ms"], bare["p50_ms"], "", ""],
+        ["p99 ms", ours["p99_ms"], bare["p99_ms"], result["p99_ratio"], f"at most {TARGETS['p99_ratio']}"],
+        [
+            "server CPU µs per request",
+            ours["server_cpu_us_per_request"],
+            bare["server_cpu_us_per_request"],
+            result["cpu_ratio"],
+            "",
+        ],
+        ["failures", ours["failures"], bare["failures"], "", "0"],
     ]
-    note = (
-        f"`python -m bench.load`, {result['date']}: Python {result['python']} on {result['machine']}, "
-        f"gunicorn with web/gunicorn.conf.py, {result['workers']} workers ({result['threads']} threads), "
-        f"{ours['requests']:,} requests per server over {result['concurrency']} keep-alive connections, "
-        f"in {result['rounds']} alternating rounds."
-    )
-    return "\n".join([note, "", *rows])
-
-
-def update_docs(result: dict[str, Any], path: Path = DOCS_FILE) -> None:
-    text = path.read_text(encoding="utf-8")
-    start, end = text.index(DOCS_START) + len(DOCS_START), text.index(DOCS_END)
-    path.write_text(text[:start] + "\n" + render(result) + "\n" + text[end:], encoding="utf-8")
+    return {
+        "title": "Web endpoint under load, next to a bare Flask app",
+        "command": "python -m bench.load",
+        "tables": [
+            {
+                "caption": f"{result['date']}, Python {result['python']} on {result['machine']}",
+                "columns": ["", "ours (verification on)", "bare Flask (no verification)", "ratio", "target"],
+                "rows": rows,
+            }
+        ],
+        "notes": [
+            f"gunicorn with web/gunicorn.conf.py, {result['workers']} workers ({result['threads']} threads), "
+            f"{ours['requests']} requests per server over {result['concurrency']} keep-alive connections, "
+            f"both servers up, measured in {result['rounds']} alternating rounds.",
+            "Ours verifies every request (the generator signs with a test authority the server trusts); "
+            "the bare app parses the body and returns the same JSON, without verification or skill.",
+            "Server CPU counts only the server's processes, so the machine's other load does not distort it.",
+        ],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,15 +234,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--update-docs", action="store_true", help=f"rewrite the figures in {DOCS_FILE.name}")
     args = parser.parse_args(argv)
     result = run_load(args.requests, args.concurrency, args.workers, args.threads)
     RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
     RESULT_FILE.write_text(json.dumps(result, indent=2) + "\n")
-    print(render(result))
-    print(f"wrote {RESULT_FILE.relative_to(ROOT)}")
-    if args.update_docs:
-        update_docs(result)
+    FIGURE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    FIGURE_FILE.write_text(json.dumps(figure(result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    print(
+        f"wrote {RESULT_FILE.relative_to(ROOT)} and {FIGURE_FILE.relative_to(ROOT)}; "
+        "render the docs with python -m tools figures"
+    )
     failed = result["ours"]["failures"] or result["bare_flask"]["failures"]
     return 1 if failed else 0
 
