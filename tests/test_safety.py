@@ -13,7 +13,7 @@ from skill.data_files import read_json
 from skill.logs import logger
 from skill.phrases import locale_facts, supported_locales
 from skill.safety import CRISIS, EMERGENCY, POISONING, SafetyDataError, assess, parse_rules, safety_rules
-from tests.helpers import ask, check_response_limits, speech_of
+from tests.helpers import ROOT, ask, check_response_limits, speech_of
 from tools.envelopes import LocalSession, intent_request, launch_request
 from tools.model import model_path
 from tools.nlu import Resolver
@@ -293,3 +293,17 @@ def test_the_safety_file_is_validated_on_load():
     with pytest.raises(SafetyDataError, match="also a sample"):
         parse_rules(shared)
     assert {EMERGENCY, CRISIS, POISONING} == set(parse_rules(document).intents.values())
+
+
+@pytest.mark.parametrize("name", ["natural_dev.tsv", "near_miss_dev.tsv"])
+def test_no_ordinary_dev_question_is_pulled_to_a_safety_intent_said_directly(name):
+    """Safety samples must not carry words that pull ordinary questions (a dose, a bee sting,
+    teenagers) to an intent that ends the session."""
+    resolver = Resolver.for_locale("en-US")
+    lines = (ROOT / "tests" / "data" / "eval" / name).read_text(encoding="utf-8").splitlines()
+    pulled = [
+        utterance
+        for utterance, _, _ in (line.partition("\t") for line in lines if line and not line.startswith("#"))
+        if resolver.resolve(f"ask trigger point guide {utterance}").intent in safety_rules().intents
+    ]
+    assert pulled == []
