@@ -200,3 +200,16 @@ def test_the_fit_check_finds_text_cut_by_the_round_edge(chromium, store, tmp_pat
     [shown] = render(screen_for(store, "causes_upper_back"), tmp_path, "causes_upper_back", spot)
     assert shown.crossing
     assert any("medical emergency" in line["text"] for line in shown.crossing)
+
+
+def test_the_fit_figure_counts_per_declared_viewport(tmp_path):
+    from tools.figures import render_figure
+    from tools.preview import Shown, write_fit_figure
+
+    crossing = [{"text": "call 911.", "box": [0, 0, 1, 1]}]
+    shown = [Shown("echo-spot", tmp_path / "a.png", "yes", [], 0.1, 30, crossing, ["x"])]
+    figure = json.loads(write_fit_figure(shown, 1, tmp_path / "screens.json").read_text())
+    rows = {row[0]: row[2:] for row in figure["tables"][0]["rows"]}
+    assert rows.keys() == declared_viewports().keys()
+    assert rows["echo-spot"] == [1, 1, 1] and rows["fire-tv"] == [0, 0, 0]
+    assert "| echo-spot |" in "\n".join(render_figure(figure, "screens.json"))

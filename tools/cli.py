@@ -228,9 +228,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from tools.preview import render, screen_for, validate
+    from tools.preview import render, screen_for, validate, write_fit_figure
 
     problems = 0
+    shown_all = []
     store = default_store()
     names = (
         [entry.id for entry in store.entries] + ["launch", "help"] if args.screen == "all" else [args.screen]
@@ -243,6 +244,7 @@ def _preview(args: argparse.Namespace) -> int:
                 f"apl-suggester {finding.get('level')}: {finding.get('path')}: {finding.get('errorMessage')}"
             )
         for shown in render(screen, args.out, name):
+            shown_all.append(shown)
             print(f"wrote {shown.png} ({shown.device}, rendered: {shown.rendered}, {len(shown.texts)} texts)")
             for line in shown.crossing:
                 print(f"  crosses the visible edge at {line['box']}: {line['text']!r}")
@@ -250,6 +252,8 @@ def _preview(args: argparse.Namespace) -> int:
                 print(f"  never shown whole at any scroll position: {text!r}")
             problems += len(shown.crossing) + len(shown.unreachable) + (shown.rendered != "yes")
         problems += len(findings)
+    if args.screen == "all":
+        print(f"wrote {write_fit_figure(shown_all, len(names))}")
     return 1 if problems else 0
 
 

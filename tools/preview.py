@@ -142,3 +142,46 @@ def render(
         )
         for device, shown in zip(chosen, json.loads(result.stdout), strict=True)
     ]
+
+
+FIT_FIGURE = Path(__file__).resolve().parents[1] / "docs" / "figures" / "screens.json"
+
+
+def write_fit_figure(shown: list[Shown], screens: int, path: Path = FIT_FIGURE) -> Path:
+    """``docs/figures/screens.json``: per declared viewport, how every screen fitted."""
+    rows = []
+    for device, viewport in declared_viewports().items():
+        mine = [item for item in shown if item.device == device]
+        rows.append(
+            [
+                device,
+                f"{viewport.width}x{viewport.height} dp {viewport.shape.lower()} {viewport.mode.lower()}",
+                len(mine),
+                sum(len(item.crossing) for item in mine),
+                sum(len(item.unreachable) for item in mine),
+            ]
+        )
+    figure = {
+        "title": "Screens on every declared viewport",
+        "command": "python -m tools preview all",
+        "tables": [
+            {
+                "caption": f"{screens} screens (every answer, launch, help) rendered with apl-viewhost-web",
+                "columns": [
+                    "device",
+                    "viewport",
+                    "screens",
+                    "lines crossing the visible edge",
+                    "lines never whole",
+                ],
+                "rows": rows,
+            }
+        ],
+        "notes": [
+            "Visible edge: the screen, the inscribed circle on round screens, 5% margins on TVs.",
+            "Never whole: at no scroll position (stepped by half a screen) is the line shown uncut.",
+        ],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figure, indent=2) + "\n", encoding="utf-8")
+    return path
