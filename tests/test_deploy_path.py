@@ -20,7 +20,16 @@ FAKE_SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 FAKE_ARN = "arn:aws:lambda:us-east-1:000000000000:function:trigger-point-guide-SkillFunction-TEST"
 pytestmark = [pytest.mark.slow]  # each test copies the repository and runs the deploy command
 COPY_IGNORES = shutil.ignore_patterns(
-    ".git", ".venv*", "node_modules", ".aws-sam", "build", ".ask", "__pycache__", "*_cache", "preview"
+    ".git",
+    ".venv*",
+    "node_modules",
+    ".aws-sam",
+    "build",
+    ".ask",
+    "__pycache__",
+    "*_cache",
+    "preview",
+    "mutants",
 )
 
 # Each fake appends {"tool", "args", "endpoint"} to $FAKE_LOG; "endpoint" is what the package
