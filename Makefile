@@ -51,8 +51,8 @@ lint: $(INSTALLED)
 	$(BIN)/python -m mypy
 
 test: lint
-	@echo "make: the suite installs on first use: tests/virtual_alexa and tools/apl (npm ci, when node is" \
-		"here); with a container engine, the base images of tools/container/ (Debian packages, PyPI)"
+	@echo "make: the suite installs on first use: tests/virtual_alexa, tools/apl and tools/smapi (npm ci," \
+		"when node is here); with a container engine, the images of tools/container/ (Debian packages, PyPI)"
 	$(BIN)/python -m pytest
 
 # The inner loop: lint and every test that is neither slow nor needs an outside tool.

@@ -97,8 +97,8 @@ def test_the_artifact_holds_only_what_runs(artifact):
 @pytest.mark.external
 @pytest.mark.slow
 def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact, handler):
-    """Stands in for `sam local invoke` (no Docker engine here): a fresh, isolated python3.13
-    imports only the artifact and runs every file in events/ through its handler."""
+    """The artifact without a container (test_sam_local.py runs it in one): a fresh, isolated
+    python3.13 imports only the artifact and runs every file in events/ through its handler."""
     runner = textwrap.dedent(
         """
         import json, pathlib, sys
