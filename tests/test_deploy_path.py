@@ -102,6 +102,7 @@ def test_a_fresh_clone_deploys_skill_then_function_then_endpoint(clone):
     # The function is bound to the skill id the ASK CLI recorded.
     assert f"SkillId={FAKE_SKILL_ID}" in sam_deploy["args"]
     assert "--no-confirm-changeset" in sam_deploy["args"]
+    assert sam_deploy["args"][sam_deploy["args"].index("--stack-name") + 1] == "trigger-point-guide"
     # The second one carries the stack's output as the endpoint.
     assert last["endpoint"] == {"uri": FAKE_ARN}
     assert f"deployed: skill {FAKE_SKILL_ID} calls {FAKE_ARN}" in result.stdout

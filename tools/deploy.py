@@ -15,7 +15,8 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 
 from tools.package import PACKAGE_DIR, endpoint, write_package
@@ -23,10 +24,8 @@ from tools.package import PACKAGE_DIR, endpoint, write_package
 ROOT = PACKAGE_DIR.parent
 DEPLOY_PACKAGE_DIR = ROOT / "build" / "skill-package"
 ASK_STATES = ROOT / ".ask" / "ask-states.json"
-STACK_NAME = "trigger-point-guide"  # samconfig.toml's stack_name
+SAMCONFIG = ROOT / "samconfig.toml"
 STACK_OUTPUT = "SkillFunctionArn"  # template.yaml's output
-
-Runner = Callable[[Sequence[str]], str]
 
 
 class DeployError(RuntimeError):
@@ -66,6 +65,12 @@ def skill_id(profile: str, states: Path = ASK_STATES) -> str | None:
     return found or None
 
 
+def stack_name(config: Path = SAMCONFIG) -> str:
+    """The stack ``sam deploy`` creates, as samconfig.toml names it."""
+    with config.open("rb") as handle:
+        return str(tomllib.load(handle)["default"]["global"]["parameters"]["stack_name"])
+
+
 def stack_output(text: str, key: str = STACK_OUTPUT) -> str:
     """One output's value from ``sam list stack-outputs --output json``."""
     for output in json.loads(text):
@@ -74,40 +79,39 @@ def stack_output(text: str, key: str = STACK_OUTPUT) -> str:
     raise DeployError(f"the stack has no output {key}")
 
 
-def deploy_package(skill_endpoint: dict[str, str] | None, profile: str, run: Runner) -> None:
+def deploy_package(skill_endpoint: dict[str, str] | None, profile: str) -> None:
     written = write_package(DEPLOY_PACKAGE_DIR, skill_endpoint=skill_endpoint)
     print(f"wrote {len(written)} files to {DEPLOY_PACKAGE_DIR.relative_to(ROOT)}", flush=True)
-    run(["ask", "deploy", "--target", "skill-metadata", "--profile", profile])
+    run_tool(["ask", "deploy", "--target", "skill-metadata", "--profile", profile])
 
 
-def deploy(
-    profile: str = "default", https_endpoint: dict[str, str] | None = None, run: Runner = run_tool
-) -> str:
+def deploy(profile: str = "default", https_endpoint: dict[str, str] | None = None) -> str:
     """Deploy everything; returns the endpoint the skill now calls."""
     if skill_id(profile) is None:
-        deploy_package(None, profile, run)
+        deploy_package(None, profile)
     created = skill_id(profile)
     if created is None:
         raise DeployError(f"ask deploy did not record a skill id in {ASK_STATES.relative_to(ROOT)}")
     if https_endpoint is None:
-        run(["sam", "build"])
-        run(
+        stack = stack_name()
+        run_tool(["sam", "build"])
+        run_tool(
             [
                 "sam",
                 "deploy",
                 "--stack-name",
-                STACK_NAME,
+                stack,
                 "--parameter-overrides",
                 f"SkillId={created}",
                 "--no-confirm-changeset",
                 "--no-fail-on-empty-changeset",
             ]
         )
-        outputs = run(["sam", "list", "stack-outputs", "--stack-name", STACK_NAME, "--output", "json"])
+        outputs = run_tool(["sam", "list", "stack-outputs", "--stack-name", stack, "--output", "json"])
         skill_endpoint = endpoint(stack_output(outputs))
     else:
         skill_endpoint = https_endpoint
-    deploy_package(skill_endpoint, profile, run)
+    deploy_package(skill_endpoint, profile)
     return skill_endpoint["uri"]
 
 
