@@ -395,3 +395,19 @@ def test_a_cached_certificate_is_refused_once_it_expires(authority, refusals):
     time.sleep(3)
     assert _refused(client.post("/", data=body, headers=short_lived.headers(body)))
     assert refusals() == ["signing certificate expired"]
+
+
+def test_log_level_is_honoured_by_the_web_endpoint():
+    """Issue 13: the endpoint wrote a log line per request whatever LOG_LEVEL said."""
+    stream = io.StringIO()
+    previous = logger.stream, logger.level
+    logger.stream = stream
+    try:
+        for level, expected in (("WARNING", 0), ("INFO", 1)):
+            client = create_app(WebSettings(verify=False, log_level=level)).test_client()
+            stream.seek(0)
+            stream.truncate()
+            assert client.post("/", data=json.dumps(envelope(launch_request()))).status_code == 200
+            assert stream.getvalue().count('"event": "request"') == expected
+    finally:
+        logger.stream, logger.level = previous
