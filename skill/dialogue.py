@@ -212,7 +212,10 @@ class Dialogue:
             ask = self._ask_again(0)
             reply = replace(reply, speech=(*reply.speech[:-1], ask), reprompt=ask)
             turn = replace(turn, state=turn.state.with_pending(None))
-        speech = (self.phrases.say("emergency_mention"), *reply.speech)
+        # The answer's own safety line would say the same number twice.
+        addition = turn.answered.safety_addition if turn.answered else None
+        said = tuple(part for part in reply.speech if not addition or part != self.phrases.spoken(addition))
+        speech = (self.phrases.say("emergency_mention"), *said)
         return replace(turn, reply=replace(reply, speech=speech), finding=finding)
 
     def with_disclaimer(self, turn: Turn) -> Turn:

@@ -167,6 +167,7 @@ def test_a_question_that_mentions_an_emergency_gets_one_sentence_then_the_answer
     spoken = speech_of(received)
     assert spoken.startswith("If this is happening now, call 9 1 1. ")
     assert store.get(answer_id).speech in spoken
+    assert spoken.count("9 1 1") == 1  # the answer's own safety line is not said twice
     assert received["response"]["shouldEndSession"] is False
 
 
