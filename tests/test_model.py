@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from skill.guards import load_guards
 from skill.phrases import supported_locales
 from skill.safety import safety_rules
 from skill.store import DEFAULT_STORE_PATH, parse_store
@@ -48,7 +49,8 @@ def test_a_store_change_makes_the_committed_model_drift(store, tmp_path):
 def test_one_intent_per_answer_and_one_answer_per_intent(store):
     model = _language_model()
     custom = {intent["name"] for intent in model["intents"] if not intent["name"].startswith("AMAZON.")}
-    assert custom - {"QuestionIntent"} - set(safety_rules().intents) == store.intent_names
+    declared = store.intent_names | set(safety_rules().intents) | load_guards(store).intent_names
+    assert custom - {"QuestionIntent"} == declared
 
 
 @pytest.mark.parametrize("locale", supported_locales())
@@ -66,7 +68,7 @@ def test_builtins_and_invocation_name():
 
 
 def test_catch_all_samples_always_have_a_carrier_phrase(store):
-    model = build_model(store, load_template())
+    model = build_model(store, load_template(), load_guards(store))
     question = next(
         i for i in model["interactionModel"]["languageModel"]["intents"] if i["name"] == "QuestionIntent"
     )

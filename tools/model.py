@@ -2,8 +2,8 @@
 
 Answer intents and their samples come from ``answers.json``; the emergency, poisoning and
 crisis intents from ``safety.json`` (the file the free-text safety patterns come from);
-the invocation name, the catch-all question intent and the built-ins from
-``model_template.json``. The files in
+guard intents and the fallback intent's samples from ``guards.json``; the invocation name,
+the catch-all question intent and the built-ins from ``model_template.json``. The files in
 ``interaction_model/`` are this module's output, committed for the ASK CLI to deploy.
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.data_files import data_path
+from skill.guards import FALLBACK_INTENT, Guards, load_guards
 from skill.phrases import supported_locales
 from skill.safety import safety_rules
 from skill.store import AnswerStore
@@ -27,11 +28,12 @@ def load_template() -> dict[str, Any]:
         return json.load(handle)
 
 
-def build_model(store: AnswerStore, template: dict[str, Any]) -> dict[str, Any]:
+def build_model(store: AnswerStore, template: dict[str, Any], guards: Guards) -> dict[str, Any]:
     """The ASK CLI v2 interaction model document for one locale."""
     question = template["question_intent"]
     intents: list[dict[str, Any]] = [
-        {"name": name, "samples": samples} for name, samples in template["builtin_intents"].items()
+        {"name": name, "samples": samples + (guards.fallback_samples if name == FALLBACK_INTENT else [])}
+        for name, samples in template["builtin_intents"].items()
     ]
     intents += [
         {"name": name, "slots": [], "samples": list(samples)}
@@ -39,6 +41,11 @@ def build_model(store: AnswerStore, template: dict[str, Any]) -> dict[str, Any]:
     ]
     intents += [
         {"name": entry.intent_name, "slots": [], "samples": list(entry.samples)} for entry in store.entries
+    ]
+    intents += [
+        {"name": guard.intent, "slots": [], "samples": list(guard.samples)}
+        for guard in guards.categories
+        if guard.intent
     ]
     intents.append(
         {
@@ -68,7 +75,7 @@ def render_model(model: dict[str, Any]) -> str:
 
 def expected_models(store: AnswerStore) -> dict[str, str]:
     """File text per locale: English locales share one model (only speech differs)."""
-    text = render_model(build_model(store, load_template()))
+    text = render_model(build_model(store, load_template(), load_guards(store)))
     return {locale: text for locale in supported_locales()}
 
 
