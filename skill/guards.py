@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from skill.data_files import read_json
-from skill.store import SAMPLE_PATTERN, AnswerStore, Entry
+from skill.store import PLACEHOLDERS, SAMPLE_PATTERN, AnswerStore, Entry
 from skill.text import normalize
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
@@ -212,6 +212,14 @@ def _text(raw: dict[str, Any], where: str, field: str) -> str:
     return value.strip()
 
 
+def _reply(raw: dict[str, Any], where: str) -> str:
+    reply = _text(raw, where, "reply")
+    for name in _PLACEHOLDER.findall(reply):
+        if name not in PLACEHOLDERS:
+            raise GuardError(where, "reply", f"unknown placeholder {{{name}}}")
+    return reply
+
+
 def _guard(raw: dict[str, Any], lexicon: dict[str, list[str]], store: AnswerStore) -> Guard:
     where = str(raw.get("id"))
     intent = raw.get("intent")
@@ -231,7 +239,7 @@ def _guard(raw: dict[str, Any], lexicon: dict[str, list[str]], store: AnswerStor
     return Guard(
         id=where,
         intent=intent,
-        reply=_text(raw, where, "reply"),
+        reply=_reply(raw, where),
         offer=offer,
         offer_closest=bool(raw.get("offer_closest")),
         samples=tuple(samples),

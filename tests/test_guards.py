@@ -7,15 +7,21 @@ Everything goes through the real Lambda handler; the near-miss sets were written
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
 
 from skill.data_files import read_json
 from skill.guards import GuardError, load_guards, parse_guards
+from skill.phrases import supported_locales
 from skill.safety import describes_emergency
+from skill.text import normalize
 from tests.helpers import ask, check_response_limits, speech_of
-from tools.envelopes import LocalSession
+from tools.envelopes import LocalSession, intent_request
+from tools.lint import lint_model
+from tools.model import model_path
+from tools.nlu import Resolver
 from tools.simulator import read_coverage_file
 
 EVAL = Path(__file__).parent / "data" / "eval"
@@ -70,6 +76,64 @@ def test_an_emergency_outranks_every_guard(session):
     received = ask(session, "QuestionIntent", query=query)
     assert speech_of(received).startswith("Please call 9 1 1")
     assert received["response"]["shouldEndSession"] is True
+
+
+def test_a_guard_intent_declines_with_the_category_offer_and_yes_takes_it(session, store):
+    _, received = session.send(intent_request("MedicineGuardIntent", locale="en-GB"))
+    spoken = speech_of(received)
+    assert spoken.startswith(PHARMACIST)
+    assert "If someone has taken too much, call 9 9 9 now." in spoken
+    assert spoken.endswith("I can tell you about muscle relaxers. Would you like that?")
+    assert received["response"]["shouldEndSession"] is False
+    follow = ask(session, "AMAZON.YesIntent")
+    assert speech_of(follow).startswith(store.get("muscle_relaxers").speech[:60])
+
+
+@pytest.mark.parametrize("intent", ["TreatmentGuardIntent", "PrognosisGuardIntent", "CostGuardIntent"])
+def test_other_guard_intents_say_they_have_no_information(session, intent):
+    spoken = speech_of(ask(session, intent))
+    assert spoken.startswith("I don't have information about")
+    assert "pharmacist" not in spoken and spoken.endswith("Would you like that?")
+
+
+@pytest.mark.parametrize("locale", supported_locales())
+def test_guard_intents_are_declared_lint_clean_in_every_locale(locale, guards):
+    model = json.loads(model_path(locale).read_text(encoding="utf-8"))
+    assert lint_model(f"{locale}.json", model) == []
+    declared = {
+        intent["name"]: intent["samples"] for intent in model["interactionModel"]["languageModel"]["intents"]
+    }
+    for guard in guards.categories:
+        if guard.intent:
+            assert declared[guard.intent] == list(guard.samples)
+        else:
+            assert set(guard.samples) <= set(declared["AMAZON.FallbackIntent"])
+
+
+def test_no_guard_sample_is_caught_by_a_carrier_phrase_or_copied_from_a_held_out_set(guards):
+    """An exact carrier match ("what about ...") would send it to the catch-all instead; and
+    held-out sentences are for reporting only."""
+    resolver = Resolver.for_locale("en-US")
+    held_out = {
+        normalize(utterance)
+        for path in EVAL.glob("*_heldout.tsv")
+        for utterance, _ in read_coverage_file(path)
+    }
+    samples = [sample for guard in guards.categories for sample in guard.samples]
+    assert [sample for sample in samples if resolver.resolve_in_session(sample).slots] == []
+    assert [sample for sample in samples if normalize(sample) in held_out] == []
+
+
+@pytest.mark.parametrize("name", ["emergency_dev.tsv", "emergency_heldout.tsv"])
+def test_no_emergency_said_directly_lands_on_a_guard(guards, name):
+    """Safety outranks every guard: an emergency said to the skill never resolves to one."""
+    resolver = Resolver.for_locale("en-US")
+    landed = [
+        utterance
+        for utterance, _ in read_coverage_file(EVAL / name)
+        if resolver.resolve(utterance).intent in guards.intent_names
+    ]
+    assert landed == []
 
 
 def test_every_medicine_the_store_names_has_dose_and_side_effect_samples(store, guards):
