@@ -285,7 +285,7 @@ def test_the_web_package_imports_on_this_openssl():
 
 
 def _verifier(app):
-    return app.view_functions["alexa"].verifier
+    return app.view_functions["alexa"].__self__.verifier
 
 
 @contextmanager
@@ -411,3 +411,13 @@ def test_log_level_is_honoured_by_the_web_endpoint():
             assert stream.getvalue().count('"event": "request"') == expected
     finally:
         logger.stream, logger.level = previous
+
+
+def test_the_endpoint_is_flask_ask_sdks_skill_adapter_with_our_verifier(authority):
+    from flask_ask_sdk.skill_adapter import EXTENSION_NAME, SkillAdapter
+
+    app = _app(authority)
+    adapter = app.view_functions["alexa"].__self__
+    assert isinstance(adapter, SkillAdapter)
+    assert app.extensions[EXTENSION_NAME][OUR_SKILL] is adapter
+    assert _verifier(app) is not None
