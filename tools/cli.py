@@ -298,6 +298,21 @@ def _add_device_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _name_free(args: argparse.Namespace) -> int:
+    import json
+
+    from tools.figures import FIGURES_DIR, render_figure, write_page
+    from tools.name_free import name_free_figures
+
+    figures = name_free_figures(_simulator(args), args.eval_dir)
+    if args.write:
+        FIGURES_DIR.mkdir(parents=True, exist_ok=True)
+        (FIGURES_DIR / "name-free.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {FIGURES_DIR / 'name-free.json'} and {write_page()}")
+    _print_lines(render_figure(figures, "name-free"))
+    return 0
+
+
 def _figures(args: argparse.Namespace) -> int:
     from tools.figures import write_page
 
@@ -412,6 +427,12 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("screen", help='an answer id (e.g. "neck"), "launch", "help", or "all"')
     preview.add_argument("--out", type=Path, default=Path("preview"), help="folder for the PNG files")
     preview.set_defaults(run=_preview)
+
+    name_free = commands.add_parser("name-free", help="measure the name-free path on the evaluation sets")
+    name_free.add_argument("--eval-dir", type=Path, default=Path("tests/data/eval"))
+    name_free.add_argument("--write", action="store_true", help="write docs/figures/name-free.json")
+    _add_device_options(name_free)
+    name_free.set_defaults(run=_name_free)
 
     figures = commands.add_parser("figures", help="render docs/figures.md from docs/figures/*.json")
     figures.set_defaults(run=_figures)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tools.envelopes import can_fulfill_request, intent_request
 from tools.nlu import FALLBACK_INTENT, Resolution
-from tools.simulator import NO_ANSWER, Exchange, Simulator, describe_exchange
+from tools.simulator import NO_ANSWER, Exchange, Simulator, describe_exchange, read_coverage_file
 
 INTERFACE = "CAN_FULFILL_INTENT_REQUEST"
 ROUTED = ("YES", "MAYBE")
@@ -104,3 +105,62 @@ def name_free_report(rows: list[NameFreeRow]) -> list[str]:
     lines += [f"  claimed unrelated: {row.utterance!r} -> {row.verdict}" for row in claimed]
     lines += [f"  wrong: {row.utterance!r} -> {row.answered} (expected {row.expected})" for row in wrong]
     return lines
+
+
+# The sets measured for docs/figures/name-free.json (written blind; *_heldout only reported).
+NATURAL_SETS = ("natural_dev.tsv", "natural_heldout.tsv")
+SAFETY_SETS = ("emergency_dev.tsv", "emergency_heldout.tsv")
+
+
+def name_free_figures(simulator: Simulator, eval_dir: Path) -> dict[str, Any]:
+    """The figure file: per natural set YES/MAYBE/NO and false claims; per safety set NO."""
+    natural = []
+    for name in NATURAL_SETS:
+        rows = measure_name_free(simulator, read_coverage_file(eval_dir / name))
+        answerable = [row for row in rows if row.expected != NO_ANSWER]
+        verdicts = Counter(row.verdict for row in answerable)
+        unrelated = [row for row in rows if row.expected == NO_ANSWER]
+        natural.append(
+            [
+                name,
+                len(answerable),
+                f"{verdicts['YES']} ({100 * verdicts['YES'] / len(answerable):.1f}%)",
+                verdicts["MAYBE"],
+                verdicts["NO"],
+                f"{sum(1 for row in unrelated if row.verdict != 'NO')} of {len(unrelated)}",
+                sum(1 for row in answerable if row.answered and row.answered != row.expected),
+            ]
+        )
+    safety = []
+    for name in SAFETY_SETS:
+        rows = measure_name_free(simulator, [(u, NO_ANSWER) for u, _ in read_coverage_file(eval_dir / name)])
+        safety.append([name, len(rows), sum(1 for row in rows if row.verdict == "NO")])
+    return {
+        "title": "Name-free interaction (CanFulfillIntentRequest)",
+        "command": "python -m tools name-free --write",
+        "tables": [
+            {
+                "caption": "Natural speech without the skill's name: Alexa's question, then the answer",
+                "columns": [
+                    "set",
+                    "answerable",
+                    "YES",
+                    "MAYBE",
+                    "NO",
+                    "unrelated not answered NO",
+                    "wrong answers after routing",
+                ],
+                "rows": natural,
+            },
+            {
+                "caption": "Emergency and self-harm statements said without the skill's name",
+                "columns": ["set", "statements", "answered NO"],
+                "rows": safety,
+            },
+        ],
+        "notes": [
+            "Before name-free support the skill answered a CanFulfillIntentRequest with its spoken "
+            "unsupported-request reply and no canFulfillIntent, so Alexa could never route to it.",
+            "Sets are written blind; *_heldout.tsv are only measured, never tuned on.",
+        ],
+    }
