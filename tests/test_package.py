@@ -16,7 +16,14 @@ from tests.helpers import require_tool, run_cli, speech_of
 from tools.devices import APL_INTERFACE, declared_interfaces, device, devices, screen_viewports
 from tools.envelopes import LocalSession, intent_request
 from tools.interfaces import SKILL_DIR, used_interfaces
-from tools.lint import lint_files, lint_interfaces, lint_model, lint_privacy, lint_release
+from tools.lint import (
+    lint_files,
+    lint_interfaces,
+    lint_model,
+    lint_privacy,
+    lint_privacy_policy,
+    lint_release,
+)
 from tools.model import MODEL_DIR, model_path
 from tools.node_tools import node_available
 from tools.package import (
@@ -185,6 +192,19 @@ def test_the_linter_checks_the_privacy_fields_against_the_code(tmp_path):
     del asking["manifest"]["privacyAndCompliance"]["locales"]["en-IN"]
     findings = lint_privacy("skill.json", asking, SKILL_DIR)
     assert [(f.intent, "without a privacyPolicyUrl" in f.problem) for f in findings] == [("en-IN", True)]
+
+
+def test_the_privacy_fields_match_the_privacy_policy(tmp_path):
+    manifest = _committed_manifest()
+    root = SKILL_DIR.parent
+    assert lint_privacy_policy("skill.json", manifest, root) == []
+    manifest["manifest"]["privacyAndCompliance"]["containsAds"] = True
+    (tmp_path / "docs").mkdir()
+    policy = (root / "docs" / "privacy.md").read_text(encoding="utf-8")
+    (tmp_path / "docs" / "privacy.md").write_text(policy.replace("not directed at children", "for all"))
+    findings = {(f.intent, f.problem) for f in lint_privacy_policy("skill.json", manifest, tmp_path)}
+    assert ("containsAds", "True, but docs/privacy.md says False") in findings
+    assert ("isChildDirected", "the policy no longer says this") in findings
 
 
 # -- The simulator's devices follow the manifest, as Alexa's do.

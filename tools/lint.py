@@ -281,6 +281,24 @@ def lint_privacy(file: str, manifest: dict[str, Any], code_dir: Path) -> list[Fi
     return findings
 
 
+def lint_privacy_policy(file: str, manifest: dict[str, Any], root: Path) -> list[Finding]:
+    """Each privacy field has the value the privacy policy states, and the policy still says it."""
+    from tools.package import load_template
+
+    policy = load_template()["privacy_policy"]
+    text = " ".join((root / policy["file"]).read_text(encoding="utf-8").split())
+    privacy = manifest.get("manifest", {}).get("privacyAndCompliance", {})
+    findings = []
+    for field, (value, statement) in policy["claims"].items():
+        if privacy.get(field) != value:
+            findings.append(
+                Finding(file, field, "", f"{privacy.get(field)}, but {policy['file']} says {value}")
+            )
+        if statement not in text:
+            findings.append(Finding(policy["file"], field, statement, "the policy no longer says this"))
+    return findings
+
+
 def _strings(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for value in node.values():
@@ -363,6 +381,7 @@ def lint_files(
         if code_dir is not None:
             findings += lint_interfaces(*manifest, code_dir)
             findings += lint_privacy(*manifest, code_dir)
+            findings += lint_privacy_policy(*manifest, code_dir.parent)
         if release:
             findings += lint_release(*manifest)
     if schema:
