@@ -222,3 +222,32 @@ def test_near_miss_heldout_set_through_the_catch_all(handler):
     assert figures["near answered"] <= (3, 116)
     assert figures["medicine pharmacist"] >= (30, 31)
     assert figures["look-alikes right"] >= (28, 41)
+
+
+# --- The same sets said directly: the simulator resolves them with the declared model ----
+
+
+def _simulated(handler, name: str) -> dict[str, tuple[int, int]]:
+    from tools.envelopes import LOCAL_SKILL_ID
+    from tools.simulator import Simulator
+
+    near = answered = medicine = pharmacist = 0
+    for utterance, expected in read_coverage_file(EVAL / name):
+        if not expected.startswith("guard:"):
+            continue
+        exchange = Simulator(handler, "en-US", LOCAL_SKILL_ID).one_shot(utterance)
+        near += 1
+        answered += exchange.last_answer is not None
+        if expected == "guard:medicine":
+            medicine += 1
+            pharmacist += speech_of(exchange.received).startswith(PHARMACIST)
+    return {"near answered": (answered, near), "medicine pharmacist": (pharmacist, medicine)}
+
+
+def test_near_miss_sets_said_directly(handler):
+    """Measured with the simulator's resolver of this commit: dev 0/42 answered and 8/10
+    pharmacist lines; held-out (reporting only) 7/116 and 16/31 (before: 27/116 and 0/31).
+    Floors that keep what is; the held-out targets (1 in 20, every one) are not met yet."""
+    dev, heldout = _simulated(handler, "near_miss_dev.tsv"), _simulated(handler, "near_miss_heldout.tsv")
+    assert dev["near answered"][0] == 0 and dev["medicine pharmacist"][0] >= 8
+    assert heldout["near answered"][0] <= 7 and heldout["medicine pharmacist"][0] >= 16
