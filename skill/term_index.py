@@ -1,0 +1,226 @@
+"""The catch-all's index, compact: flat arrays of term ids, not Python objects per entry.
+
+Terms get ids; each term's labels (entries, or intents) are a sorted run in one array
+(postings), and each label's distinct phrasings are runs of term ids with their IDF norm.
+Terms held by at least 1/DENSE_SHARE of the labels also get a bitmask (a Python int), so
+the memory they take is at most what their postings take.
+
+The labels that explain the most of a query are found by visiting subsets of the query's
+terms heaviest first: the first subset that a label holds entirely is exactly what it
+explains. For subsets of common terms that is a few big-int ANDs; a subset with a rare
+term can only be held by the few labels in that term's postings, whose explained subsets
+are worked out once per query.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from itertools import pairwise
+from typing import Any
+
+Tokenizer = Callable[[str], frozenset[str]]
+
+# Labels returned by the coverage search, and the most query terms it uses (the heaviest;
+# the rest only dilute).
+CANDIDATE_POOL = 4
+MAX_QUERY_TERMS = 12
+# A term held by at least 1/DENSE_SHARE of the labels gets a bitmask: one bit per label
+# costs no more than its postings' 32 bits per holder.
+DENSE_SHARE = 32
+
+
+def _bitmask(indexes: Sequence[int], count: int) -> int:
+    bits = bytearray((count + 7) // 8)
+    for index in indexes:
+        bits[index >> 3] |= 1 << (index & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _bits(mask: int) -> Iterator[int]:
+    """The positions of a mask's set bits, lowest first."""
+    while mask:
+        lowest = mask & -mask
+        yield lowest.bit_length() - 1
+        mask ^= lowest
+
+
+class CompactIndex:
+    """Terms, their IDF and postings, and every label's distinct phrasings as term ids."""
+
+    def __init__(
+        self,
+        terms: list[str],
+        posting_starts: array[int],
+        postings: array[int],
+        label_starts: array[int],
+        phrase_starts: array[int],
+        phrase_terms: array[int],
+        phrase_norms: array[float],
+    ) -> None:
+        self.term_ids = {term: number for number, term in enumerate(terms)}
+        self.posting_starts = posting_starts  # term id -> its run in postings
+        self.postings = postings
+        self.label_starts = label_starts  # label -> its run of phrasings
+        self.phrase_starts = phrase_starts  # phrasing -> its run in phrase_terms
+        self.phrase_terms = phrase_terms
+        self.phrase_norms = phrase_norms
+        self.count = len(label_starts) - 1
+        self.unknown_idf = math.log(self.count + 1) + 1.0
+        self.idf = array("d")
+        self.dense: dict[int, int] = {}  # term id -> bitmask of its labels, for common terms
+        for term_id in range(len(terms)):
+            start, end = posting_starts[term_id], posting_starts[term_id + 1]
+            self.idf.append(math.log((self.count + 1) / (end - start)) + 1.0)
+            if (end - start) * DENSE_SHARE >= self.count:
+                self.dense[term_id] = _bitmask(postings[start:end], self.count)
+
+    @classmethod
+    def build(cls, phrasings: Sequence[Sequence[str]], tokenize: Tokenizer) -> CompactIndex:
+        term_ids: dict[str, int] = {}
+        holders: list[array[int]] = []  # term id -> its labels, while building
+        label_starts, phrase_starts, phrase_terms = array("I", [0]), array("I", [0]), array("I")
+        for label, texts in enumerate(phrasings):
+            distinct = {found: found for found in map(tokenize, texts) if found}
+            for term in frozenset().union(*distinct):
+                term_id = term_ids.setdefault(term, len(term_ids))
+                if term_id == len(holders):
+                    holders.append(array("I"))
+                holders[term_id].append(label)
+            for found in distinct.values():  # term ids in the set's own order: the norm is summed in it
+                phrase_terms.extend(map(term_ids.__getitem__, found))
+                phrase_starts.append(len(phrase_terms))
+            label_starts.append(len(phrase_starts) - 1)
+        posting_starts, postings = array("I", [0]), array("I")
+        for labels in holders:
+            postings.extend(labels)
+            posting_starts.append(len(postings))
+        index = cls(
+            list(term_ids), posting_starts, postings, label_starts, phrase_starts, phrase_terms, array("d")
+        )
+        squared = [idf**2 for idf in index.idf]
+        index.phrase_norms.extend(
+            math.sqrt(sum(map(squared.__getitem__, phrase_terms[start:end])))
+            for start, end in pairwise(phrase_starts)
+        )
+        return index
+
+    def to_document(self, source: int) -> str:
+        """The index as JSON (``source``: a fingerprint of what it was built from), to build
+        once at ``sam build`` and load per container."""
+        return json.dumps(
+            {
+                "source": source,
+                "terms": list(self.term_ids),
+                "posting_starts": self.posting_starts.tolist(),
+                "postings": self.postings.tolist(),
+                "label_starts": self.label_starts.tolist(),
+                "phrase_starts": self.phrase_starts.tolist(),
+                "phrase_terms": self.phrase_terms.tolist(),
+                "phrase_norms": self.phrase_norms.tolist(),
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> CompactIndex:
+        def ids(key: str) -> array[int]:
+            return array("I", document[key])
+
+        return cls(
+            list(map(str, document["terms"])),
+            ids("posting_starts"),
+            ids("postings"),
+            ids("label_starts"),
+            ids("phrase_starts"),
+            ids("phrase_terms"),
+            array("d", document["phrase_norms"]),
+        )
+
+    def term_idf(self, term: str) -> float:
+        term_id = self.term_ids.get(term)
+        return self.unknown_idf if term_id is None else self.idf[term_id]
+
+    def _rare_holders(self, term_ids: list[int]) -> tuple[int, dict[int, list[int]]]:
+        """The positions of the rare (not dense) terms, as bits, and every label holding a
+        rare one grouped by the subset of positions (bits) it holds, labels in order."""
+        rare = 0
+        held: dict[int, int] = {}
+        for position, term_id in enumerate(term_ids):
+            if term_id not in self.dense:
+                rare |= 1 << position
+                start, end = self.posting_starts[term_id], self.posting_starts[term_id + 1]
+                for label in self.postings[start:end]:
+                    held[label] = held.get(label, 0) | 1 << position
+        if held:
+            holders = _bitmask(list(held), self.count)
+            for position, term_id in enumerate(term_ids):
+                if term_id in self.dense:
+                    for label in _bits(self.dense[term_id] & holders):
+                        held[label] |= 1 << position
+        by_subset: dict[int, list[int]] = {}
+        for label in sorted(held):
+            by_subset.setdefault(held[label], []).append(label)
+        return rare, by_subset
+
+    def by_coverage(self, weights: dict[str, float]) -> tuple[list[tuple[int, float]], bool]:
+        """Up to CANDIDATE_POOL (label, explained weight), most explained first, and whether
+        more labels than the pool holds tie for the most explained (crowded)."""
+        known = sorted((term for term in weights if term in self.term_ids), key=lambda term: -weights[term])
+        known = known[:MAX_QUERY_TERMS]
+        if not known:
+            return [], False
+        term_ids = [self.term_ids[term] for term in known]
+        rare, by_subset = self._rare_holders(term_ids)
+        found: list[tuple[int, float]] = []
+        seen = 0
+        heap = [(-sum(weights[term] for term in known), (1 << len(known)) - 1, 0)]
+        while heap:
+            negative_weight, subset, first_removable = heapq.heappop(heap)
+            if len(found) >= CANDIDATE_POOL and -negative_weight < found[-1][1]:
+                return found, False
+            if subset & rare:
+                holders: Iterator[int] | list[int] = by_subset.get(subset, [])
+            else:
+                shared = -1
+                for position in _bits(subset):
+                    shared &= self.dense[term_ids[position]]
+                holders = _bits(shared & ~seen)
+            for label in holders:
+                if len(found) > CANDIDATE_POOL:
+                    # Cut short; crowded when even the best-explained labels are too many.
+                    return found[:CANDIDATE_POOL], found[0][1] == -negative_weight
+                found.append((label, -negative_weight))
+                seen |= 1 << label
+            for position in range(first_removable, len(known)):
+                if subset >> position & 1 and subset != 1 << position:
+                    child = subset & ~(1 << position)
+                    heapq.heappush(heap, (negative_weight + weights[known[position]], child, position + 1))
+        return found, False
+
+    def phrase_similarity(self, query: frozenset[str], query_norm: float, label: int) -> float:
+        """Best cosine (IDF-weighted, binary terms) between the query and one of the label's phrasings."""
+        bit_of: dict[int, int] = {}
+        weight_of_bit: list[tuple[int, float]] = []
+        for term in query:
+            term_id = self.term_ids.get(term)
+            if term_id is not None:
+                bit_of[term_id] = 1 << len(weight_of_bit)
+                weight_of_bit.append((bit_of[term_id], self.idf[term_id] ** 2))
+        smallest_norm: dict[int, float] = {}  # per shared term set, its tightest phrasing
+        starts, terms = self.phrase_starts, self.phrase_terms
+        for phrase in range(self.label_starts[label], self.label_starts[label + 1]):
+            shared = 0
+            for term_id in terms[starts[phrase] : starts[phrase + 1]]:
+                shared |= bit_of.get(term_id, 0)
+            norm = self.phrase_norms[phrase]
+            if shared and norm < smallest_norm.get(shared, math.inf):
+                smallest_norm[shared] = norm
+        best = 0.0
+        for shared, norm in smallest_norm.items():
+            weight = sum(weight for bit, weight in weight_of_bit if shared & bit)
+            best = max(best, weight / norm)
+        return best / query_norm
