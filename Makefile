@@ -92,18 +92,25 @@ deploy: $(INSTALLED)
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) build .pytest_cache .ruff_cache
 
-# Called by `sam build` (BuildMethod: makefile) with ARTIFACTS_DIR set: the entry point, the
-# skill package without its developer tools, and the runtime dependencies for arm64.
+# Called by `sam build` (BuildMethod: makefile) with ARTIFACTS_DIR set: the runtime dependencies
+# for arm64 (the lock file: pinned, hashed, only what the skill imports), the entry point, the
+# skill package's own files with the catch-all's index built in (tools/artifact.py), and bytecode
+# for everything: Lambda's code is read-only, so what is not compiled here is compiled again on
+# every cold start. Unchecked-hash pycs: the code never changes under a deployed function.
 LAMBDA_DEPENDENCIES = test -n "$(PYTHON_LAMBDA)" || { echo "python3.13 is needed to build for Lambda" >&2; exit 1; }; \
 	"$(PYTHON_LAMBDA)" -m pip install --quiet --disable-pip-version-check $(LAMBDA_PLATFORM) \
-	--target "$(ARTIFACTS_DIR)" -r lambda/requirements.txt
+	--target "$(ARTIFACTS_DIR)"
+LAMBDA_BYTECODE = "$(PYTHON_LAMBDA)" -W ignore::SyntaxWarning -m compileall -qq -f \
+	--invalidation-mode unchecked-hash "$(ARTIFACTS_DIR)"
 
 build-SkillFunction:
-	$(LAMBDA_DEPENDENCIES)
+	$(LAMBDA_DEPENDENCIES) --no-deps --require-hashes -r lambda/requirements.lock
 	cp lambda/lambda_function.py "$(ARTIFACTS_DIR)/"
-	cp -R skill "$(ARTIFACTS_DIR)/"
+	"$(PYTHON_LAMBDA)" -B -m tools.artifact "$(ARTIFACTS_DIR)"
+	$(LAMBDA_BYTECODE)
 
-# The benchmark's baseline (a bare ASK SDK skill), packaged the same way.
+# The benchmark's baseline (a bare ASK SDK skill with the samples' requirements), built the same way.
 build-BaselineFunction:
-	$(LAMBDA_DEPENDENCIES)
+	$(LAMBDA_DEPENDENCIES) -r bench/baseline/requirements.txt
 	cp bench/baseline/lambda_function.py "$(ARTIFACTS_DIR)/"
+	$(LAMBDA_BYTECODE)
