@@ -60,6 +60,7 @@ class CompactIndex:
         phrase_starts: array[int],
         phrase_terms: array[int],
         phrase_norms: array[float],
+        dense_share: int = DENSE_SHARE,
     ) -> None:
         self.term_ids = {term: number for number, term in enumerate(terms)}
         self.posting_starts = posting_starts  # term id -> its run in postings
@@ -75,11 +76,13 @@ class CompactIndex:
         for term_id in range(len(terms)):
             start, end = posting_starts[term_id], posting_starts[term_id + 1]
             self.idf.append(math.log((self.count + 1) / (end - start)) + 1.0)
-            if (end - start) * DENSE_SHARE >= self.count:
+            if (end - start) * dense_share >= self.count:
                 self.dense[term_id] = _bitmask(postings[start:end], self.count)
 
     @classmethod
-    def build(cls, phrasings: Sequence[Sequence[str]], tokenize: Tokenizer) -> CompactIndex:
+    def build(
+        cls, phrasings: Sequence[Sequence[str]], tokenize: Tokenizer, dense_share: int = DENSE_SHARE
+    ) -> CompactIndex:
         term_ids: dict[str, int] = {}
         holders: list[array[int]] = []  # term id -> its labels, while building
         label_starts, phrase_starts, phrase_terms = array("I", [0]), array("I", [0]), array("I")
@@ -99,7 +102,14 @@ class CompactIndex:
             postings.extend(labels)
             posting_starts.append(len(postings))
         index = cls(
-            list(term_ids), posting_starts, postings, label_starts, phrase_starts, phrase_terms, array("d")
+            list(term_ids),
+            posting_starts,
+            postings,
+            label_starts,
+            phrase_starts,
+            phrase_terms,
+            array("d"),
+            dense_share,
         )
         squared = [idf**2 for idf in index.idf]
         index.phrase_norms.extend(

@@ -3,6 +3,7 @@ the skill package and the model linter."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from skill.phrases import supported_locales
+from skill.ranking import QUESTION_INDEX_FILE
 from tests.helpers import lambda_python, require_tool, run_cli, speech_of
 from tools.events import EVENTS_DIR, drifted_events, write_events
 from tools.lint import lint_files, lint_model
@@ -92,6 +94,25 @@ def test_the_artifact_holds_only_what_runs(artifact):
     assert not (artifact / "skill" / "__main__.py").exists()
     for absent in ("tests", "interaction_model", "events", "pytest", "_pytest", "ruff", "samcli", ".venv"):
         assert not (artifact / absent).exists(), absent
+    # Lean: ask-sdk-core declares these, but nothing the skill runs imports them.
+    for unused in ("requests", "urllib3", "charset_normalizer", "idna", "certifi", "tzdata"):
+        assert not (artifact / unused).exists(), unused
+    assert (artifact / "skill" / "data" / QUESTION_INDEX_FILE).is_file()
+
+
+@pytest.mark.external
+@pytest.mark.slow
+def test_the_artifact_carries_bytecode_a_read_only_tree_uses(artifact):
+    """Unchecked-hash pycs (flags 0b01) for every module: valid without writing, whatever
+    the files' times become in the zip."""
+    sources = [path for path in artifact.rglob("*.py") if path.parent.name != "bin"]
+    assert len(sources) > 100
+    for source in sources:
+        cached = Path(
+            importlib.util.cache_from_source(str(source)).replace(sys.implementation.cache_tag, "cpython-313")
+        )
+        assert cached.is_file(), source
+        assert int.from_bytes(cached.read_bytes()[4:8], "little") == 0b01, cached
 
 
 @pytest.mark.external
@@ -108,12 +129,25 @@ def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact,
         results = {}
         for path in sorted(pathlib.Path(sys.argv[2]).glob("*.json")):
             results[path.name] = lambda_function.handler(json.loads(path.read_text()), None)
-        output = {"python": sys.version_info[:2], "results": results}
+        artifact = {name.split(".")[0] for name, module in sys.modules.items()
+                    if (getattr(module, "__file__", None) or "").startswith(sys.argv[1])}
+        output = {"python": sys.version_info[:2], "results": results, "imported": sorted(artifact)}
         pathlib.Path(sys.argv[3]).write_text(json.dumps(output))
         """
     )
     result_file = artifact.parent / "results.json"
-    command = [lambda_python(), "-I", "-S", "-c", runner, str(artifact), str(EVENTS_DIR), str(result_file)]
+    # -B: Lambda's code is read-only, so nothing is compiled to disk there either.
+    command = [
+        lambda_python(),
+        "-I",
+        "-S",
+        "-B",
+        "-c",
+        runner,
+        str(artifact),
+        str(EVENTS_DIR),
+        str(result_file),
+    ]
     completed = subprocess.run(
         command, capture_output=True, text=True, timeout=120, check=False, env={"PATH": "/usr/bin:/bin"}
     )
@@ -125,6 +159,16 @@ def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact,
     ]
     output = json.loads(result_file.read_text())
     assert output["python"] == [3, 13]
+    # All the artifact holds besides the skill: the lock file's packages, each one used.
+    assert output["imported"] == [
+        "ask_sdk_core",
+        "ask_sdk_model",
+        "ask_sdk_runtime",
+        "dateutil",
+        "lambda_function",
+        "six",
+        "skill",
+    ]
     results = output["results"]
     assert sorted(results) == [path.name for path in event_files]
     for name, received in results.items():

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.ranking import CANDIDATE_POOL, MAX_QUERY_TERMS, TermIndex
+from skill.ranking import TermIndex
+from skill.term_index import CANDIDATE_POOL, DENSE_SHARE, MAX_QUERY_TERMS, CompactIndex
 
 WORDS = [f"w{number}" for number in range(14)]
 phrasing = st.lists(st.sampled_from(WORDS), min_size=1, max_size=5).map(" ".join)
@@ -50,11 +51,14 @@ def oracle(groups: list[list[str]], text: str) -> dict[int, tuple[float, float]]
     return result
 
 
+# Common terms are searched as bitmasks, rare ones through their postings: both ways are checked.
+@pytest.mark.parametrize("dense_share", [DENSE_SHARE, 2], ids=["bitmasks", "bitmasks-and-postings"])
 @pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(labelled, query)
-def test_every_reported_match_is_what_a_plain_scan_computes(groups, text):
-    index = TermIndex([(position, group) for position, group in enumerate(groups)], tokenize=words)
+def test_every_reported_match_is_what_a_plain_scan_computes(dense_share, groups, text):
+    compact = CompactIndex.build(groups, words, dense_share)
+    index = TermIndex([(position, group) for position, group in enumerate(groups)], words, compact)
     expected = oracle(groups, text)
     pool = index.rank(text, limit=CANDIDATE_POOL)
     for match in pool:
