@@ -8,10 +8,11 @@ paragraphs and list items ("• ..." and "1. ..." lines), so lists show as lists
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from skill.data_files import read_json
+from skill.serialized import Serialized
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
 TOKEN = "triggerPointGuide"
 ASK_EVENT = "ask"  # SendEvent arguments: ["ask", <answer id>]
+
+# Screens kept serialised: every answer's, per locale, with room to spare.
+RENDERED_SCREENS = 512
 
 _NUMBERED = re.compile(r"^(\d+)\.\s+(.*)$")
 
@@ -77,11 +81,17 @@ def supports_apl(handler_input: HandlerInput) -> bool:
     return getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
+@lru_cache(maxsize=RENDERED_SCREENS)
 def render_directive(screen: Screen) -> Any:
-    """The RenderDocument directive (imported on the first screen, not on a cold start)."""
-    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
-
-    return RenderDocumentDirective(token=TOKEN, document=document(), datasources=datasources(screen))
+    """The RenderDocument directive for a screen, already in the form the SDK's model would
+    serialise to (so it stands where a Directive goes), built once per screen: screens come
+    from the store and the prompts, so there are only so many."""
+    return Serialized(
+        type="Alexa.Presentation.APL.RenderDocument",
+        token=TOKEN,
+        document=document(),
+        datasources=datasources(screen),
+    )
 
 
 def touched_answer_id(arguments: object) -> str | None:

@@ -21,6 +21,7 @@ from skill.handlers import CatchAllExceptionHandler, request_handlers
 from skill.interceptors import ConversationInterceptor, RequestLogInterceptor
 from skill.logs import log_event
 from skill.name_free import CanFulfillExceptionHandler
+from skill.serialized import StaticPartsSerializer
 from skill.store import AnswerStore, default_store
 
 
@@ -33,7 +34,9 @@ def build_skill(store: AnswerStore) -> CustomSkill:
     builder.add_exception_handler(CatchAllExceptionHandler(dialogues))
     builder.add_global_request_interceptor(ConversationInterceptor(dialogues))
     builder.add_global_response_interceptor(RequestLogInterceptor())
-    return builder.create()
+    skill = builder.create()
+    skill.serializer = StaticPartsSerializer()  # every host serialises with the skill's own
+    return skill
 
 
 class SkillRuntime:
