@@ -13,7 +13,7 @@ PYTHON_LAMBDA ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/de
 	ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
 
-.PHONY: demo chat serve test check lint mutation generate bench clean deploy image build-SkillFunction build-BaselineFunction
+.PHONY: lambda-python demo chat serve test check lint mutation generate bench clean deploy image build-SkillFunction build-BaselineFunction
 
 $(INSTALLED): requirements-dev.txt requirements-web.txt lambda/requirements.txt
 	@echo "make: installing the development tools (requirements-dev.txt: pytest, ruff, mypy, the SAM CLI," \
@@ -108,6 +108,10 @@ build-SkillFunction:
 	cp lambda/lambda_function.py "$(ARTIFACTS_DIR)/"
 	"$(PYTHON_LAMBDA)" -B -m tools.artifact "$(ARTIFACTS_DIR)"
 	$(LAMBDA_BYTECODE)
+
+# The interpreter the targets above build with (the benchmark runs the artifacts with it).
+lambda-python:
+	@echo "$(PYTHON_LAMBDA)"
 
 # The benchmark's baseline (a bare ASK SDK skill with the samples' requirements), built the same way.
 build-BaselineFunction:

@@ -1,4 +1,4 @@
-"""Deployable package size: the Makefile's sam-build targets, measured as Lambda sees them."""
+"""The two Lambda artifacts, built by the Makefile's sam-build targets, and their sizes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,22 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def lambda_python() -> str:
+    """The interpreter ``sam build`` uses (the Makefile's PYTHON_LAMBDA: python3.13)."""
+    found = subprocess.run(
+        ["make", "-s", "--no-print-directory", "lambda-python"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not found:
+        raise SystemExit(
+            "python3.13 (the Lambda runtime's Python) is needed: see PYTHON_LAMBDA in the Makefile"
+        )
+    return found
 
 
 def build(target: str, artifacts_dir: Path, python: str) -> Path:

@@ -3,9 +3,11 @@ the skill package and the model linter."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -314,3 +316,16 @@ def test_the_lint_command_exits_non_zero_on_findings(tmp_path):
     result = run_cli("lint", str(bad), "--no-manifest", "--no-schema")
     assert result.returncode == 1
     assert f'{bad}: invocationName "guide": use at least two words' in result.stdout
+
+
+def test_the_lock_file_pins_and_hashes_what_the_tests_run():
+    """The artifact installs lambda/requirements.lock; the dev environment must hold the same
+    versions, or the tests and benchmarks describe something else."""
+    lock = (ROOT / "lambda" / "requirements.lock").read_text(encoding="utf-8")
+    locked = dict(re.findall(r"^([a-z0-9-]+)==(\S+) \\\n\s+--hash=sha256:[0-9a-f]{64}$", lock, re.MULTILINE))
+    assert set(locked) == {"ask-sdk-core", "ask-sdk-model", "ask-sdk-runtime", "python-dateutil", "six"}
+    for name, version in locked.items():
+        assert importlib.metadata.version(name) == version, name
+    requested = (ROOT / "lambda" / "requirements.txt").read_text(encoding="utf-8")
+    for name, version in re.findall(r"^([a-z0-9-]+)==(\S+)$", requested, re.MULTILINE):
+        assert locked[name] == version, name
