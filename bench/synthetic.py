@@ -6,6 +6,7 @@ Words follow a Zipf-like distribution, as in real text: a few appear in many ent
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from skill.store import AnswerStore, Entry
@@ -28,10 +29,12 @@ class _Words:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.words = [_word(index) for index in range(VOCABULARY_SIZE)]
-        self.weights = [1 / (rank + 1) ** 1.07 for rank in range(VOCABULARY_SIZE)]
+        # Cumulative once: given plain weights, choices() would sum all 20,000 on every call.
+        weights = (1 / (rank + 1) ** 1.07 for rank in range(VOCABULARY_SIZE))
+        self.cumulative = list(itertools.accumulate(weights))
 
     def common(self, count: int) -> list[str]:
-        return self.rng.choices(self.words, self.weights, k=count)
+        return self.rng.choices(self.words, cum_weights=self.cumulative, k=count)
 
     def rare(self, count: int) -> list[str]:
         return self.rng.sample(self.words[1000:], count)
