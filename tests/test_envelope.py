@@ -51,5 +51,5 @@ def test_a_request_naming_no_skill_is_refused():
 def test_a_request_field_that_is_empty_is_refused():
     event = _event(OURS, OURS)
     event["request"]["type"] = ""
-    with pytest.raises(InvalidRequest, match="request.type must be a non-empty string"):
+    with pytest.raises(InvalidRequest, match=r"request\.type must be a non-empty string"):
         check_envelope(event, OURS)
