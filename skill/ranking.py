@@ -55,17 +55,24 @@ def stem(word: str) -> str:
 
 
 @cache
-def _vocabulary() -> tuple[frozenset[str], dict[str, str]]:
-    """Stopwords, and synonyms keyed by stem, from data/vocabulary.json."""
+def _vocabulary() -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
+    """Stopwords, synonyms keyed by stem, and fillers, from data/vocabulary.json."""
     document = read_json("vocabulary.json")
     synonyms = {stem(word): stem(canonical) for word, canonical in document["synonyms"].items()}
-    return frozenset(document["stopwords"]), synonyms
+    return frozenset(document["stopwords"]), synonyms, frozenset(document["fillers"])
+
+
+def spoken_words(text: str) -> list[str]:
+    """The words of an utterance, normalised, without the hesitations ("uh", "um") that
+    people say and that carry nothing."""
+    fillers = _vocabulary()[2]
+    return [word for word in normalize(text).split() if word not in fillers]
 
 
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def _term(word: str) -> str | None:
     """A word's term (None for a stopword); cached, as words recur far more than texts do."""
-    stopwords, synonyms = _vocabulary()
+    stopwords, synonyms, _ = _vocabulary()
     if word in stopwords:
         return None
     stemmed = stem(word)
@@ -74,7 +81,7 @@ def _term(word: str) -> str | None:
 
 def terms(text: str) -> frozenset[str]:
     """The content words of a text, stemmed, synonyms folded together."""
-    return frozenset(filter(None, map(_term, normalize(text).split())))
+    return frozenset(filter(None, map(_term, spoken_words(text))))
 
 
 @dataclass(frozen=True)

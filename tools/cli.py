@@ -20,6 +20,10 @@ from tools.envelopes import LOCAL_SKILL_ID, Handler
 if TYPE_CHECKING:
     from tools.simulator import Simulator
 
+ROOT = Path(__file__).resolve().parents[1]
+EVAL_DIR = ROOT / "tests" / "data" / "eval"
+FIGURES = ROOT / "docs" / "figures" / "evaluation.json"
+
 
 def _lambda_handler(args: argparse.Namespace) -> Handler:
     """The real Lambda handler, with the skill's JSON logs sent to stderr at --log-level."""
@@ -101,6 +105,13 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
+    if args.cv:
+        from tools.training import cross_validation_report
+
+        _print_lines(cross_validation_report(args.locale))
+        return 0
+    if args.file is None:
+        raise ValueError("give a file of utterance<TAB>intent pairs, or --cv")
     from tools.simulator import coverage_report, measure_coverage, read_coverage_file
 
     pairs = read_coverage_file(args.file)
@@ -115,16 +126,53 @@ def _coverage(args: argparse.Namespace) -> int:
     return 0
 
 
-def _model(args: argparse.Namespace) -> int:
-    from tools.model import drifted_models, write_models
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from tools.evaluate import (
+        answer_intents,
+        catch_all_path,
+        classifier_path,
+        eval_sets,
+        evaluate,
+        figures_document,
+        misses_report,
+        report,
+        simulator_path,
+    )
 
     store = default_store()
+    handler = _lambda_handler(args)
+    paths = {
+        "catch-all": catch_all_path(handler, args.locale),
+        "simulator": simulator_path(handler, args.locale),
+        "classifier": classifier_path(store, args.locale),
+    }
+    results = evaluate(eval_sets(args.sets), paths, answer_intents(store))
+    _print_lines(report(results))
+    _print_lines(misses_report(results, set(args.misses)))
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        document = figures_document(results, args.locale)
+        args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _model(args: argparse.Namespace) -> int:
+    """The interaction models, then the simulator's classifiers trained on them."""
+    from tools.model import drifted_models, write_models
+    from tools.training import drifted_classifiers, write_classifiers
+
+    store = default_store()
+    locales = list(supported_locales())
     if args.check:
         drifted = drifted_models(store)
+        drifted += [] if drifted else drifted_classifiers(locales)
         for path in drifted:
-            print(f"{path}: differs from the answer store; run: python -m tools model", file=sys.stderr)
+            print(f"{path}: out of date; run: python -m tools model", file=sys.stderr)
         return 1 if drifted else 0
-    for path in write_models(store):
+    for path in [*write_models(store), *write_classifiers(locales)]:
         print(f"wrote {path}")
     return 0
 
@@ -342,13 +390,36 @@ def build_parser() -> argparse.ArgumentParser:
     _add_device_options(demo)
     demo.set_defaults(run=_demo)
 
-    coverage = commands.add_parser("coverage", help="how a file of utterance<TAB>intent pairs resolves")
-    coverage.add_argument("file", type=Path)
+    coverage = commands.add_parser(
+        "coverage", help="how a file of utterance<TAB>intent pairs resolves, or --cv over the samples"
+    )
+    coverage.add_argument("file", type=Path, nargs="?")
     coverage.add_argument(
         "--name-free", action="store_true", help="the name-free path: CanFulfillIntentRequest verdicts"
     )
+    coverage.add_argument(
+        "--cv",
+        action="store_true",
+        help="cross-validate the simulator's classifier over the model's samples: accuracy, "
+        "most confused intent pairs, samples given to another intent",
+    )
     _add_device_options(coverage)
     coverage.set_defaults(run=_coverage)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="every evaluation set on every path (catch-all, simulator, classifier)"
+    )
+    evaluate.add_argument("--sets", type=Path, default=EVAL_DIR, help="folder of *.tsv sets")
+    evaluate.add_argument("--out", type=Path, default=FIGURES, help="the JSON figures (default: %(default)s)")
+    evaluate.add_argument(
+        "--misses",
+        nargs="*",
+        default=[],
+        metavar="SET",
+        help="list each miss of these sets (e.g. natural_dev)",
+    )
+    _add_device_options(evaluate)
+    evaluate.set_defaults(run=_evaluate)
 
     model = commands.add_parser("model", help="generate interaction_model/*.json from the store")
     model.add_argument("--check", action="store_true", help="only report files that drifted")

@@ -1,8 +1,9 @@
 """Utterance resolution as Alexa does it, from the declared interaction model only.
 
 The simulator must test the model that will be deployed, so nothing here reads the
-answer store: exact sample matches (with slot capture) first, then a statistical
-fallback that stands in for Alexa's NLU, then AMAZON.FallbackIntent.
+answer store: exact sample matches (with slot capture) first, then a classifier trained
+on the model's samples that stands in for Alexa's NLU (``tools/classifier.py``), then
+AMAZON.FallbackIntent when the classifier is not confident enough.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skill.ranking import TermIndex
+from tools.classifier import Classifier, classifier_path, load_classifier
 from tools.invocation import ASK_VERBS, CONNECTING_WORDS, LAUNCH_VERBS
-from tools.model import model_path
+from tools.model import MODEL_DIR, model_path
 
 BUILTIN_UTTERANCES = Path(__file__).parent / "data" / "builtin_utterances.json"
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
-# Share of an utterance's content words an intent's samples must explain for the
-# statistical stage to route to it; chosen on tests/data/utterances.tsv.
-STATISTICAL_THRESHOLD = 0.6
 
 
 _PUNCTUATION = re.compile(r"[^\w\s'{}]")
@@ -40,7 +38,7 @@ class Resolution:
     intent: str | None  # None: a LaunchRequest
     slots: dict[str, str] = field(default_factory=dict)
     method: str = "exact"  # exact | statistical | fallback | launch
-    score: float | None = None
+    score: float | None = None  # the classifier's probability (100 for an exact match)
 
     @property
     def is_launch(self) -> bool:
@@ -56,7 +54,9 @@ class _SlotPattern:
 class Resolver:
     """Resolves utterances against one locale's interaction model."""
 
-    def __init__(self, model: dict[str, Any], builtin_utterances: dict[str, list[str]]) -> None:
+    def __init__(
+        self, model: dict[str, Any], builtin_utterances: dict[str, list[str]], classifier: Classifier
+    ) -> None:
         language = model["interactionModel"]["languageModel"]
         self.invocation_name = normalize(language["invocationName"])
         self._exact: dict[str, str] = {}
@@ -66,10 +66,7 @@ class Resolver:
             samples = list(intent.get("samples", ())) + builtin_utterances.get(intent["name"], [])
             for sample in samples:
                 self._add_sample(intent["name"], normalize(sample))
-        by_intent: dict[str, list[str]] = {}
-        for sample, intent_name in self._exact.items():
-            by_intent.setdefault(intent_name, []).append(sample)
-        self._statistical = TermIndex(list(by_intent.items()))
+        self._classifier = classifier
         self._has_fallback = FALLBACK_INTENT in declared
 
     def _add_sample(self, intent: str, sample: str) -> None:
@@ -83,11 +80,14 @@ class Resolver:
         self._patterns.append(_SlotPattern(intent, re.compile(f"^{regex}$")))
 
     @classmethod
-    def for_locale(cls, locale: str, model_dir: Path | None = None) -> Resolver:
-        path = model_path(locale) if model_dir is None else model_path(locale, model_dir)
-        model = json.loads(path.read_text(encoding="utf-8"))
+    def for_locale(
+        cls, locale: str, model_dir: Path = MODEL_DIR, classifier_file: Path | None = None
+    ) -> Resolver:
+        """The locale's declared model and the classifier trained on it (or another one)."""
+        model = json.loads(model_path(locale, model_dir).read_text(encoding="utf-8"))
         builtins = json.loads(BUILTIN_UTTERANCES.read_text(encoding="utf-8"))
-        return cls(model, {name: value for name, value in builtins.items() if name != "about"})
+        classifier = load_classifier(classifier_file or classifier_path(locale))
+        return cls(model, {name: value for name, value in builtins.items() if name != "about"}, classifier)
 
     def resolve(self, utterance: str) -> Resolution:
         """Resolve a full utterance, including "open/ask <invocation name> ..." forms."""
@@ -127,10 +127,8 @@ class Resolver:
             found = pattern.regex.match(text)
             if found:
                 return Resolution(pattern.intent, dict(found.groupdict()), "exact", 100.0)
-        ranked = self._statistical.rank(text, limit=1)
-        score = ranked[0].coverage if ranked else 0.0
-        decision = self._statistical.decide(text, threshold=STATISTICAL_THRESHOLD)
-        if decision.answer is not None:
-            return Resolution(decision.answer, method="statistical", score=score)
+        found = self._classifier.predict(text)
+        if found.accepted and found.intent != FALLBACK_INTENT:
+            return Resolution(found.intent, method="statistical", score=found.probability)
         intent = FALLBACK_INTENT if self._has_fallback else None
-        return Resolution(intent, method="fallback", score=score)
+        return Resolution(intent, method="fallback", score=found.probability)
