@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skill.dialogue import SAFETY_PROMPTS
 from skill.phrases import phrases_for
+from skill.safety import safety_rules
 from skill.store import AnswerStore
 from tools.envelopes import LOCAL_SKILL_ID, Handler, LocalSession, intent_request
 from tools.model import model_path
@@ -57,9 +59,11 @@ def eval_sets(directory: Path) -> dict[str, list[tuple[str, str]]]:
 
 
 def said_in(received: dict[str, Any], locale: str) -> str:
-    """The answer id a one-turn session spoke, ``emergency`` for the emergency reply, or ``none``."""
+    """The answer id a one-turn session spoke, ``emergency`` for a safety reply (emergency,
+    poisoning, crisis), or ``none``."""
     card = (received.get("response") or {}).get("card") or {}
-    if card.get("title") == phrases_for(locale).write("emergency_card_title"):
+    phrases = phrases_for(locale)
+    if card.get("title") in {phrases.write(title) for _, title, _ in SAFETY_PROMPTS.values()}:
         return EMERGENCY
     last = (received.get("sessionAttributes") or {}).get("last")
     return str(last["id"]) if isinstance(last, dict) and last.get("id") else NONE
@@ -94,9 +98,11 @@ def classifier_path(store: AnswerStore, locale: str) -> Runner:
     predict = independent_classifier(model)
     answer_of = {entry.intent_name: entry.id for entry in store.entries}
 
+    safety_intents = safety_rules().intents
+
     def run(utterance: str) -> Outcome:
         intent = predict(utterance) or FALLBACK_INTENT
-        return Outcome(answer_of.get(intent, NONE), intent)
+        return Outcome(EMERGENCY if intent in safety_intents else answer_of.get(intent, NONE), intent)
 
     return run
 
