@@ -65,7 +65,7 @@ def _pipeline() -> Any:
 
     return make_pipeline(
         TfidfVectorizer(analyzer=features, sublinear_tf=True),
-        LogisticRegression(C=REGULARISATION, max_iter=5000, class_weight="balanced"),
+        LogisticRegression(C=REGULARISATION, max_iter=5000),
     )
 
 
@@ -248,7 +248,7 @@ def independent_classifier(model: dict[str, Any]) -> Callable[[str], str | None]
     def pipeline() -> Any:
         return make_pipeline(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-            LogisticRegression(C=REGULARISATION, max_iter=5000, class_weight="balanced"),
+            LogisticRegression(C=REGULARISATION, max_iter=5000),
         )
 
     with warnings.catch_warnings():
