@@ -245,11 +245,11 @@ def test_every_screen_device_gets_the_screen(handler):
 
 
 def test_the_ask_command_shows_a_screen_only_with_a_manifest_that_declares_apl(tmp_path):
-    with_apl = run_cli("ask", "--device", "echo-show-8", "neck knots")
+    with_apl = run_cli("ask", "--device", "echo-show-8", "where are the knots in my neck")
     assert "  screen: " in with_apl.stdout
     stripped = tmp_path / "skill.json"
     stripped.write_text(json.dumps(_without_apl(_committed_manifest())), encoding="utf-8")
-    without = run_cli("ask", "--device", "echo-show-8", "--manifest", str(stripped), "neck knots")
+    without = run_cli("ask", "--device", "echo-show-8", "--manifest", str(stripped), "where are the knots in my neck")
     assert without.returncode == 0 and "Trigger points can occur" in without.stdout
     assert "screen:" not in without.stdout
 
