@@ -249,7 +249,9 @@ def test_the_ask_command_shows_a_screen_only_with_a_manifest_that_declares_apl(t
     assert "  screen: " in with_apl.stdout
     stripped = tmp_path / "skill.json"
     stripped.write_text(json.dumps(_without_apl(_committed_manifest())), encoding="utf-8")
-    without = run_cli("ask", "--device", "echo-show-8", "--manifest", str(stripped), "where are the knots in my neck")
+    without = run_cli(
+        "ask", "--device", "echo-show-8", "--manifest", str(stripped), "where are the knots in my neck"
+    )
     assert without.returncode == 0 and "Trigger points can occur" in without.stdout
     assert "screen:" not in without.stdout
 
