@@ -100,12 +100,11 @@ def test_dev_sets_exactly(dev, locale):
     """The tuning sets: exact figures."""
     free, direct = dev[locale]["free_text"], dev[locale]["direct"]
     assert (free["caught"], free["self_harm_crisis_line"], free["false_alarm_ended"]) == (46, 11, 0)
-    assert (direct["caught"], direct["self_harm_crisis_line"], direct["false_alarm_ended"]) == (46, 11, 3)
+    assert (direct["caught"], direct["self_harm_crisis_line"], direct["false_alarm_ended"]) == (45, 11, 2)
     assert free["missed"] == []
     assert direct["false_alarms"] == [
         "my hand keeps going numb and weak is that a nerve thing in my upper back",
         "i'm out of breath after a run and my trigger points are throbbing ice or heat",
-        "is chest pain from a muscle knot ever dangerous",
     ]
 
 
