@@ -127,8 +127,8 @@ class Resolver:
             found = pattern.regex.match(text)
             if found:
                 return Resolution(pattern.intent, dict(found.groupdict()), "exact", 100.0)
-        found = self._classifier.predict(text)
-        if found.accepted and found.intent != FALLBACK_INTENT:
-            return Resolution(found.intent, method="statistical", score=found.probability)
+        prediction = self._classifier.predict(text)
+        if prediction.accepted and prediction.intent != FALLBACK_INTENT:
+            return Resolution(prediction.intent, method="statistical", score=prediction.probability)
         intent = FALLBACK_INTENT if self._has_fallback else None
-        return Resolution(intent, method="fallback", score=found.probability)
+        return Resolution(intent, method="fallback", score=prediction.probability)
