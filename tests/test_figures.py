@@ -32,3 +32,14 @@ def test_a_row_of_the_wrong_width_is_refused(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps(figure))
     with pytest.raises(FigureFileError, match="2 cells"):
         render_page(tmp_path)
+
+
+def test_the_evaluation_counts_render_as_one_table_of_every_set_and_path(tmp_path):
+    counts = {"answerable": 4, "right": 3, "wrong": 0, "unanswerable": 2, "answered_unanswerable": 0}
+    counts |= {"right_intent": 3, "emergencies": 0, "reached_help": 0, "false_alarms": 0}
+    document = {"locale": "en-US", "sets": {"natural_heldout": {"catch-all": counts, "simulator": counts}}}
+    (tmp_path / "evaluation.json").write_text(json.dumps(document))
+    page = render_page(tmp_path)
+    assert "## Evaluation sets, every path in one run, now (en-US)" in page
+    assert "| natural_heldout | catch-all | 3/4 (75.0%) | 0 | 0/2 (0.0%) | - | 0 |" in page
+    assert "| natural_heldout | simulator |" in page

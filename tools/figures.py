@@ -52,12 +52,69 @@ def render_figure(document: object, source: str) -> list[str]:
     return [*lines, ""] if document.get("notes") else lines
 
 
+_PATHS = ("catch-all", "simulator", "classifier")
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count}/{total} ({100 * count / total:.1f}%)" if total else "-"
+
+
+def _when(source: str) -> str:
+    return "before the work" if "before" in source else "now"
+
+
+def evaluation_figure(document: dict[str, Any], source: str) -> dict[str, Any]:
+    """``python -m tools evaluate``'s counts as one table: every set, every path, side by side."""
+    columns = ["set", "path", "answerable: right", "wrong answers", "unanswerable: answered"]
+    columns += ["emergencies: help reached", "false alarms"]
+    rows = []
+    for name, paths in document["sets"].items():
+        for path in _PATHS:
+            counts = paths.get(path)
+            if counts is None:
+                continue
+            rows.append(
+                [
+                    name,
+                    path,
+                    _share(counts["right"], counts["answerable"]),
+                    counts["wrong"],
+                    _share(counts["answered_unanswerable"], counts["unanswerable"]),
+                    _share(counts["reached_help"], counts["emergencies"]),
+                    counts["false_alarms"],
+                ]
+            )
+    return {
+        "title": f"Evaluation sets, every path in one run, {_when(source)} ({document.get('locale')})",
+        "command": "python -m tools evaluate",
+        "tables": [
+            {
+                "caption": "tests/data/eval, written blind; *_heldout never tuned on",
+                "columns": columns,
+                "rows": rows,
+            }
+        ],
+        "notes": [
+            "catch-all: the question as free text through the Lambda handler; simulator: said directly, "
+            "through the trained NLU stand-in and the handler; classifier: an independent TF-IDF and "
+            "logistic regression model trained only on the declared samples"
+        ],
+    }
+
+
+def _as_figure(document: object, source: str) -> object:
+    if isinstance(document, dict) and "sets" in document and "tables" not in document:
+        return evaluation_figure(document, source)
+    return document
+
+
 def figure_files(directory: Path = FIGURES_DIR) -> list[Path]:
     """The figure files in the renderer's shape (others, such as raw dumps, are left alone)."""
     files = []
     for path in sorted(directory.glob("*.json")):
         document = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(document, dict) and "tables" in document:
+        figure = _as_figure(document, path.name)
+        if isinstance(figure, dict) and "tables" in figure:
             files.append(path)
     return files
 
@@ -70,8 +127,8 @@ def render_page(directory: Path = FIGURES_DIR) -> str:
         "",
     ]
     for path in figure_files(directory):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        lines += render_figure(document, f"docs/figures/{path.name}")
+        source = f"docs/figures/{path.name}"
+        lines += render_figure(_as_figure(json.loads(path.read_text(encoding="utf-8")), source), source)
     return "\n".join(lines).rstrip() + "\n"
 
 
