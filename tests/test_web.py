@@ -421,3 +421,30 @@ def test_the_endpoint_is_flask_ask_sdks_skill_adapter_with_our_verifier(authorit
     assert isinstance(adapter, SkillAdapter)
     assert app.extensions[EXTENSION_NAME][OUR_SKILL] is adapter
     assert _verifier(app) is not None
+
+
+def test_a_signature_with_characters_outside_base64_is_refused_as_such(authority, signer, refusals):
+    client = _client(authority, {CHAIN_URL: signer.chain_pem})
+    body = _body()
+    headers = {**signer.headers(body)}
+    headers["Signature-256"] = "!" + headers["Signature-256"]  # a lenient decoder would skip the "!"
+    assert _refused(client.post("/", data=body, headers=headers))
+    assert refusals() == ["signature is not base64"]
+
+
+def test_a_certificate_chain_longer_than_one_read_is_downloaded_whole(authority, signer):
+    padded = b"# a comment line\n" * 200 + signer.chain_pem + b"# a comment line\n" * 300
+    with _chain_server(padded) as (origin, _asked):
+        client = _app(authority, origin=origin).test_client()
+        body = _body()
+        assert client.post("/", data=body, headers=signer.headers(body)).status_code == 200
+
+
+def test_the_chain_cache_keeps_the_most_recent_urls(authority, signer):
+    with _chain_server(signer.chain_pem) as (origin, _asked):
+        app = _app(authority, origin=origin)
+        client = app.test_client()
+        urls = [f"https://s3.amazonaws.com/echo.api/cert-{number}.pem" for number in range(CACHED_CHAINS + 2)]
+        for chain_url in urls:
+            client.post("/", data=_body(), headers=_unsigned(chain_url))
+        assert _verifier(app).cached_urls() == urls[2:]
