@@ -108,6 +108,20 @@ session_attributes = st.one_of(
 )
 
 
+def damage(draw: Any, event: dict[str, Any], paths: list[tuple[str, ...]]) -> None:
+    """Remove or replace up to three of the fields at ``paths``, wherever they exist."""
+    for _ in range(draw(st.integers(0, 3))):
+        path = draw(st.sampled_from(paths))
+        parent: Any = event
+        for key in path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if isinstance(parent, dict):
+            if draw(st.booleans()):
+                parent.pop(path[-1], None)
+            else:
+                parent[path[-1]] = draw(json_values)
+
+
 @st.composite
 def envelopes(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(["launch", "intent", "ended", "other"]))
@@ -133,16 +147,7 @@ def envelopes(draw: st.DrawFn) -> dict[str, Any]:
     request["locale"] = locale
     event = envelope(request, new_session=draw(st.booleans()), attributes={})
     event["session"]["attributes"] = draw(session_attributes)
-    for _ in range(draw(st.integers(0, 3))):
-        path = draw(st.sampled_from(PATHS))
-        parent: Any = event
-        for key in path[:-1]:
-            parent = parent.get(key) if isinstance(parent, dict) else None
-        if isinstance(parent, dict):
-            if draw(st.booleans()):
-                parent.pop(path[-1], None)
-            else:
-                parent[path[-1]] = draw(json_values)
+    damage(draw, event, PATHS)
     extra = draw(st.dictionaries(st.text(max_size=10), json_values, max_size=2))
     event.update({key: value for key, value in extra.items() if key not in event})
     return event

@@ -19,7 +19,7 @@ from skill.intents import catch_all_intent
 from skill.logs import logger
 from skill.phrases import supported_locales
 from tests.helpers import require_tool, run_cli
-from tests.test_fuzz import PATHS, json_values, slot_values
+from tests.test_fuzz import PATHS, damage, json_values, slot_values
 from tools.devices import declared_interfaces
 from tools.envelopes import LOCAL_SKILL_ID, can_fulfill_request, envelope, intent_request
 from tools.ingress import ingress_points, with_ingress_points
@@ -198,16 +198,7 @@ def can_fulfill_envelopes(draw: st.DrawFn) -> dict:
         | json_values
     )
     event = envelope(request, new_session=draw(st.booleans()))
-    for _ in range(draw(st.integers(0, 3))):
-        path = draw(st.sampled_from([*PATHS, ("request", "intent", "slots", QUERY)]))
-        parent = event
-        for key in path[:-1]:
-            parent = parent.get(key) if isinstance(parent, dict) else None
-        if isinstance(parent, dict):
-            if draw(st.booleans()):
-                parent.pop(path[-1], None)
-            else:
-                parent[path[-1]] = draw(json_values)
+    damage(draw, event, [*PATHS, ("request", "intent", "slots", QUERY)])
     return event
 
 
