@@ -21,7 +21,8 @@ from skill.safety import CRISIS, EMERGENCY, POISONING, Finding, assess
 from skill.store import AnswerStore, Entry
 
 if TYPE_CHECKING:
-    from skill.ranking import Decision, TermIndex
+    from skill.ranking import Decision
+    from skill.second_opinion import ReviewedMatcher
 
 HELP_EXAMPLE_COUNT = 4
 SUGGESTION_COUNT = 3
@@ -88,7 +89,7 @@ class Dialogue:
         self,
         store: AnswerStore,
         phrases: Phrases,
-        matcher: Callable[[], TermIndex[Entry]],
+        matcher: Callable[[], ReviewedMatcher],
         guards: Callable[[], Guards],
     ) -> None:
         self.store = store
@@ -432,11 +433,11 @@ class Dialogues:
         return load_guards(self.store)
 
     @cached_property
-    def matcher(self) -> TermIndex[Entry]:
+    def matcher(self) -> ReviewedMatcher:
         """Imported and built on the first free-form question, not on a cold start."""
-        from skill.ranking import question_matcher
+        from skill.second_opinion import reviewed_matcher
 
-        return question_matcher(self.store)
+        return reviewed_matcher(self.store)
 
     def for_locale(self, locale: object) -> Dialogue:
         phrases = phrases_for(locale if isinstance(locale, str) else None)

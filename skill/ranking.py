@@ -70,7 +70,7 @@ def spoken_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=STEM_CACHE_SIZE)
-def _term(word: str) -> str | None:
+def word_term(word: str) -> str | None:
     """A word's term (None for a stopword); cached, as words recur far more than texts do."""
     stopwords, synonyms, _ = _vocabulary()
     if word in stopwords:
@@ -81,7 +81,7 @@ def _term(word: str) -> str | None:
 
 def terms(text: str) -> frozenset[str]:
     """The content words of a text, stemmed, synonyms folded together."""
-    return frozenset(filter(None, map(_term, spoken_words(text))))
+    return frozenset(filter(None, map(word_term, spoken_words(text))))
 
 
 @dataclass(frozen=True)

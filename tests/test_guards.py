@@ -212,16 +212,18 @@ def test_near_miss_dev_set_through_the_catch_all(handler):
     figures = _figures(handler, "near_miss_dev.tsv")
     assert figures["near answered"][0] == 0
     assert figures["medicine pharmacist"][0] == figures["medicine pharmacist"][1]
-    assert figures["look-alikes right"] == (9, 12)  # the misses are recall (issue 14), not guards
+    assert figures["look-alikes right"] == (11, 12)  # the miss is recall (issue 14), not guards
 
 
 def test_near_miss_heldout_set_through_the_catch_all(handler):
-    """Reporting only: never tuned on. Measured 3/116, 30/31 and 28/41 (before: 9/116, 0/31,
-    30/41); the targets (0, all, 90%) are not all met yet, and this keeps what is."""
+    """Reporting only: never tuned on. Measured 4/116, 30/31 and 34/41 (before: 9/116, 0/31,
+    30/41; 3/116 and 28/41 before the catch-all's second opinion, which answers 37 more
+    natural questions and one more near-domain one); the targets (0, all, 90%) are not all
+    met yet, and this keeps what is."""
     figures = _figures(handler, "near_miss_heldout.tsv")
-    assert figures["near answered"] <= (3, 116)
+    assert figures["near answered"] <= (4, 116)
     assert figures["medicine pharmacist"] >= (30, 31)
-    assert figures["look-alikes right"] >= (28, 41)
+    assert figures["look-alikes right"] >= (34, 41)
 
 
 # --- The same sets said directly: the simulator resolves them with the declared model ----

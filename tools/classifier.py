@@ -2,8 +2,9 @@
 character n-grams, read from ``tools/data/nlu/<locale>.json``.
 
 The weights are trained with scikit-learn by ``tools/training.py`` when the models are
-generated (``python -m tools model``); inference here is pure Python, so the simulator and
-``make demo`` need nothing beyond the skill's own requirements. The same ``features``
+generated (``python -m tools model``); inference is the skill's own pure-Python
+``LinearModel``, so the simulator and ``make demo`` need nothing beyond the skill's own
+requirements. The same ``features``
 function feeds both, so the two cannot tokenise differently.
 """
 
@@ -17,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from skill.linear_model import LinearModel
 from skill.ranking import spoken_words
 
 CLASSIFIER_DIR = Path(__file__).parent / "data" / "nlu"
@@ -54,12 +56,13 @@ class Prediction:
 
 
 class Classifier:
-    """Multinomial logistic regression over sublinear TF-IDF features, L2-normalised."""
+    """The locale's linear model over ``features``, with the rejection thresholds that the
+    training chose by cross-validation."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        self.labels: list[str] = document["labels"]
-        self.intercepts: list[float] = document["intercepts"]
-        self.weights: dict[str, list[float]] = document["features"]  # feature -> [idf, coef per label]
+        self.model = LinearModel(document)
+        self.labels = self.model.labels
+        self.weights = self.model.weights
         self.documents: int = document["documents"]
         self.min_probability: float = document["thresholds"]["probability"]
         self.min_known: float = document["thresholds"]["known"]
@@ -79,31 +82,13 @@ class Classifier:
         return known / total if total else 0.0
 
     def probabilities(self, text: str) -> list[float]:
-        counts: dict[str, int] = {}
-        for feature in features(text):
-            if feature in self.weights:
-                counts[feature] = counts.get(feature, 0) + 1
-        values = {
-            feature: (1.0 + math.log(count)) * self.weights[feature][0] for feature, count in counts.items()
-        }
-        norm = math.sqrt(sum(value * value for value in values.values())) or 1.0
-        scores = list(self.intercepts)
-        for feature, value in values.items():
-            coefficients = self.weights[feature]
-            for label in range(len(scores)):
-                scores[label] += value / norm * coefficients[label + 1]
-        top = max(scores)
-        exps = [math.exp(score - top) for score in scores]
-        total = sum(exps)
-        return [value / total for value in exps]
+        return self.model.probabilities(features(text))
 
     def predict(self, text: str) -> Prediction:
-        probabilities = self.probabilities(text)
-        best = max(range(len(probabilities)), key=probabilities.__getitem__)
-        probability = probabilities[best]
+        intent, probability = self.model.best(features(text))
         known = self.known_share(text)
         accepted = probability >= self.min_probability and known >= self.min_known
-        return Prediction(self.labels[best], probability, known, accepted)
+        return Prediction(intent, probability, known, accepted)
 
 
 def classifier_path(locale: str, directory: Path = CLASSIFIER_DIR) -> Path:

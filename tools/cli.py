@@ -160,8 +160,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _model(args: argparse.Namespace) -> int:
-    """The interaction models, then the simulator's classifiers trained on them."""
+    """The interaction models, then the classifiers trained on them (the simulator's, the catch-all's)."""
     from tools.model import drifted_models, write_models
+    from tools.question_model import QUESTION_MODEL, question_model_drifted, write_question_model
     from tools.training import drifted_classifiers, write_classifiers
 
     store = default_store()
@@ -169,10 +170,11 @@ def _model(args: argparse.Namespace) -> int:
     if args.check:
         drifted = drifted_models(store)
         drifted += [] if drifted else drifted_classifiers(locales)
+        drifted += [QUESTION_MODEL] if question_model_drifted(store) else []
         for path in drifted:
             print(f"{path}: out of date; run: python -m tools model", file=sys.stderr)
         return 1 if drifted else 0
-    for path in [*write_models(store), *write_classifiers(locales)]:
+    for path in [*write_models(store), *write_classifiers(locales), write_question_model(store)]:
         print(f"wrote {path}")
     return 0
 

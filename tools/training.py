@@ -127,23 +127,31 @@ def choose_thresholds(held: list[Held] | tuple[Held, ...]) -> dict[str, float]:
     return {"probability": best[1], "known": best[2]}
 
 
-def _document(pipeline: Any, samples: list[Sample], thresholds: dict[str, float]) -> dict[str, Any]:
+def linear_weights(pipeline: Any) -> dict[str, Any]:
+    """A fitted TF-IDF and logistic regression pipeline as ``LinearModel`` data."""
     vectorizer, regression = pipeline.steps[0][1], pipeline.steps[1][1]
-    labels = [str(label) for label in regression.classes_]
     coefficients = regression.coef_.T  # feature x label
-    weights = {
-        str(feature): [round(float(vectorizer.idf_[column]), DECIMALS)]
-        + [round(float(value), DECIMALS) for value in coefficients[column]]
-        for feature, column in sorted(vectorizer.vocabulary_.items())
+    return {
+        "labels": [str(label) for label in regression.classes_],
+        "intercepts": [round(float(value), DECIMALS) for value in regression.intercept_],
+        "features": {
+            str(feature): [round(float(vectorizer.idf_[column]), DECIMALS)]
+            + [round(float(value), DECIMALS) for value in coefficients[column]]
+            for feature, column in sorted(vectorizer.vocabulary_.items())
+        },
     }
+
+
+def _document(pipeline: Any, samples: list[Sample], thresholds: dict[str, float]) -> dict[str, Any]:
+    weights = linear_weights(pipeline)
     return {
         "about": "The simulator's NLU stand-in for one locale, trained from its declared model by "
         "tools/training.py (python -m tools model). features: name -> [idf, coefficient per label].",
-        "labels": labels,
-        "intercepts": [round(float(value), DECIMALS) for value in regression.intercept_],
+        "labels": weights["labels"],
+        "intercepts": weights["intercepts"],
         "documents": len(samples),
         "thresholds": thresholds,
-        "features": weights,
+        "features": weights["features"],
     }
 
 
@@ -177,12 +185,14 @@ def write_classifiers(
     return written
 
 
-def _same(committed: Any, fresh: Any) -> bool:
+def same_within_tolerance(committed: Any, fresh: Any) -> bool:
     """Equal, numbers within TOLERANCE (another machine's floating point may round apart)."""
     if isinstance(committed, dict) and isinstance(fresh, dict):
-        return committed.keys() == fresh.keys() and all(_same(committed[key], fresh[key]) for key in fresh)
+        return committed.keys() == fresh.keys() and all(
+            same_within_tolerance(committed[key], fresh[key]) for key in fresh
+        )
     if isinstance(committed, list) and isinstance(fresh, list):
-        return len(committed) == len(fresh) and all(map(_same, committed, fresh))
+        return len(committed) == len(fresh) and all(map(same_within_tolerance, committed, fresh))
     if isinstance(committed, float | int) and isinstance(fresh, float | int):
         return abs(committed - fresh) <= TOLERANCE
     return bool(committed == fresh)
@@ -196,7 +206,9 @@ def drifted_classifiers(
     for locale in locales:
         path = classifier_path(locale, out)
         fresh = json.loads(trained_text(locale, model_dir))
-        if not path.exists() or not _same(json.loads(path.read_text(encoding="utf-8")), fresh):
+        if not path.exists() or not same_within_tolerance(
+            json.loads(path.read_text(encoding="utf-8")), fresh
+        ):
             drifted.append(path)
     return drifted
 
