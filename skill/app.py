@@ -3,13 +3,11 @@ that every host (Lambda, the web endpoint, the simulator) calls."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from functools import cache
 from typing import Any
 
 from ask_sdk_core.exceptions import AskSdkException
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope
@@ -20,6 +18,7 @@ from skill.envelope import InvalidRequest, check_envelope
 from skill.handlers import CatchAllExceptionHandler, request_handlers
 from skill.interceptors import ConversationInterceptor, RequestLogInterceptor
 from skill.logs import log_event
+from skill.model_reader import ModelReader
 from skill.name_free import CanFulfillExceptionHandler
 from skill.serialized import StaticPartsSerializer
 from skill.store import AnswerStore, default_store
@@ -45,6 +44,7 @@ class SkillRuntime:
     def __init__(self, skill: CustomSkill, settings: Settings) -> None:
         self.skill = skill
         self.settings = settings
+        self.reader = ModelReader()  # the SDK's deserialising step, planned once per type
 
     def handle(self, event: object, context: Any = None) -> dict[str, Any]:
         """Raises InvalidRequest (with a short reason) for anything that is not our request."""
@@ -62,7 +62,7 @@ class SkillRuntime:
         timestamp = iso_timestamp(request.get("timestamp"))
         event = {**event, "request": {**request, "timestamp": None}}
         try:
-            envelope: RequestEnvelope = _model_from_data(self.skill.serializer, event, RequestEnvelope)
+            envelope: RequestEnvelope = self.reader.read(event, RequestEnvelope)
         except _UNREADABLE as error:
             log_event("invalid_request", reason="envelope does not deserialize")
             raise InvalidRequest("the request is not a valid Alexa envelope") from error
@@ -72,18 +72,6 @@ class SkillRuntime:
 
 
 _UNREADABLE = (AskSdkException, ValueError, TypeError, AttributeError, OverflowError, RecursionError)
-
-
-def _model_from_data(serializer: DefaultSerializer, data: dict[str, Any], model: type[Any]) -> Any:
-    """The SDK's DefaultSerializer.deserialize is ``json.loads`` and then a private step that
-    builds the model from data. Every host already holds parsed data (Lambda parses the
-    event, the web endpoint parses the body once), so the private step is called directly
-    instead of a dumps/loads round trip per request; ask-sdk-core is pinned, and a
-    serializer without that step gets the round trip."""
-    from_data = getattr(serializer, "_DefaultSerializer__deserialize", None)
-    if from_data is None:
-        return serializer.deserialize(json.dumps(data), model)
-    return from_data(data, model)
 
 
 MAX_TIMESTAMP_CHARS = 40  # "2026-11-24T07:00:00.123456+00:00" and the like
