@@ -8,7 +8,7 @@ from ask_sdk_model import Response
 
 from skill.conversation import ConversationState
 from skill.dialogue import Dialogues
-from skill.logs import log_event
+from skill.logs import INFO, log_event, logger
 from skill.request_context import RequestContext, attach_context, request_summary
 
 
@@ -33,4 +33,5 @@ class RequestLogInterceptor(AbstractResponseInterceptor):
     """One log line per answered request (the exception handler logs the others)."""
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
-        log_event("request", **request_summary(handler_input))
+        if logger.enabled(INFO):  # LOG_LEVEL=WARNING: not even the summary is worked out
+            log_event("request", **request_summary(handler_input))

@@ -33,8 +33,11 @@ class JsonLogger:
         """Unknown names fall back to INFO rather than silencing the logs."""
         self.level = LEVELS.get(str(level).upper(), INFO)
 
+    def enabled(self, level: int) -> bool:
+        return level >= self.level
+
     def log(self, level: int, event: str, fields: dict[str, Any]) -> None:
-        if level < self.level:
+        if not self.enabled(level):
             return
         now = time.time()
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
