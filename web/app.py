@@ -131,7 +131,7 @@ class AlexaSkillAdapter(SkillAdapter):
             event = _parse(raw)
             if self.verifier is not None:
                 check_timestamp(event.get("request"))
-                self.verifier.verify(dict(request.headers), raw)
+                self.verifier.verify(request.headers, raw)
             answer = self.runtime.handle(event)
         except _Refused as refusal:
             return _refuse(refusal.status, refusal.reason)

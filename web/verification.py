@@ -122,6 +122,10 @@ def normalised_chain_url(url: str) -> str:
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:
+    """``name``'s value, whatever its case (werkzeug's headers already look up that way)."""
+    value = headers.get(name)
+    if value is not None:
+        return value
     for key, value in headers.items():
         if key.lower() == name.lower():
             return value
