@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from skill.conversation import MAX_MISSES, MAX_VARIANT
 from skill.logs import logger
 from skill.phrases import phrases_for
 from skill.ranking import stem
@@ -61,6 +62,43 @@ def test_forged_state_is_dropped_not_a_crash_and_the_next_turn_works(handler, st
     assert set(state) <= {"heard", "last", "pending", "said", "misses", "warned"}
     following = _turn(handler, intent_request("AMAZON.RepeatIntent"), state)
     assert "something went wrong" not in speech_of(following).lower()
+
+
+# Each is one field away from a "said" we write, and breaks one rule of the loader.
+FORGED_SAID = [
+    {"kind": "help", "variant": -1},
+    {"kind": "help", "variant": MAX_VARIANT},
+    {"kind": "menu", "variant": 0, "ids": ["neck", "no_such_answer"]},
+    {"kind": "help", "variant": 0, "reason": "Not A Reason"},
+    {"kind": "miss", "variant": 0, "reason": "miss_not_covered", "level": MAX_MISSES},
+    {"kind": "miss", "variant": 0, "reason": "miss_not_covered", "level": -1},
+]
+
+
+@pytest.mark.parametrize("said", FORGED_SAID)
+def test_a_said_that_breaks_a_rule_is_dropped_whole_not_repeated_nor_sent_back(handler, said):
+    """What "repeat" rebuilds comes back from the device: one field outside what we write
+    (a variant or level out of range, an unknown answer, a reason that is no prompt key's
+    shape) drops it whole, so nothing of it is spoken or echoed."""
+    received = _turn(handler, intent_request("AMAZON.RepeatIntent"), {"said": said})
+    assert speech_of(received) == phrases_for("en-US").say("nothing_to_repeat")
+    assert "said" not in received["sessionAttributes"]
+
+
+def test_an_offer_of_more_for_an_answer_without_more_is_dropped(handler):
+    """A "yes" to a forged offer of more would speak an answer's missing second part."""
+    forged = _turn(
+        handler, intent_request("AMAZON.YesIntent"), {"pending": {"id": "doctor", "offer": "more"}}
+    )
+    plain = _turn(handler, intent_request("AMAZON.YesIntent"), {})
+    assert speech_of(forged) == speech_of(plain)
+    assert forged["sessionAttributes"] == plain["sessionAttributes"]
+
+
+def test_an_answer_heard_twice_is_remembered_once(handler):
+    first = _turn(handler, intent_request("NeckIntent"), {})
+    again = _turn(handler, intent_request("NeckIntent"), first["sessionAttributes"])
+    assert again["sessionAttributes"]["heard"] == first["sessionAttributes"]["heard"] == ["neck"]
 
 
 def test_unknown_keys_are_dropped_from_the_state_sent_back(handler):

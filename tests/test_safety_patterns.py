@@ -79,10 +79,16 @@ def _document() -> dict:
         ),
         (lambda d: d["intents"]["CrisisIntent"].update(reply=None), "CrisisIntent: reply must be one of"),
         (lambda d: d["benign"].append("(broken"), "safety.json benign:"),
-        (lambda d: d["question"].update(opening="(broken"), "question.opening"),
-        (lambda d: d["question"].update(past="(broken"), "question.past"),
-        (lambda d: d["question"].update(present="(broken"), "question.present"),
+        (lambda d: d["question"].update(opening="(broken"), r"^safety\.json question\.opening: "),
+        (lambda d: d["question"].update(past="(broken"), r"^safety\.json question\.past: "),
+        (lambda d: d["question"].update(present="(broken"), r"^safety\.json question\.present: "),
         (lambda d: d["intents"]["EmergencyIntent"]["samples"].append("call 9 1 1"), "may hold only letters"),
+        (
+            lambda d: d["intents"]["EmergencyIntent"]["samples"].append(
+                d["intents"]["CrisisIntent"]["samples"][0]
+            ),
+            "^safety\\.json EmergencyIntent: .* is also a sample of CrisisIntent$",
+        ),
     ],
 )
 def test_a_broken_safety_file_is_refused_naming_the_place(change, message):

@@ -65,6 +65,10 @@ def test_a_cut_keeps_every_whole_sentence_that_fits():
     assert _fits("One. Two. Three four five.", 12) == "One. Two."
 
 
+def test_a_cut_ends_on_the_last_sentence_that_fits_not_an_earlier_one():
+    assert _fits("One. Two. Three. Four five six.", 20) == "One. Two. Three."
+
+
 def test_a_cut_that_lands_just_after_a_full_stop_keeps_that_sentence():
     assert _fits("One. Two. Three.", 9) == "One. Two."
 
