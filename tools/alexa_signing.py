@@ -24,10 +24,10 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _key_usage(certificate_authority: bool) -> x509.KeyUsage:
+def _key_usage(certificate_authority: bool, digital_signature: bool = True) -> x509.KeyUsage:
     """Signing for both; certificate signing for the authority, key encipherment for the leaf."""
     return x509.KeyUsage(
-        digital_signature=True,
+        digital_signature=digital_signature,
         key_cert_sign=certificate_authority,
         crl_sign=certificate_authority,
         content_commitment=False,
@@ -49,13 +49,14 @@ class Authority:
     certificate: x509.Certificate
 
     @classmethod
-    def create(cls, name: str) -> Authority:
+    def create(cls, name: str, issuer: Authority | None = None) -> Authority:
+        """A root, or with ``issuer`` an intermediate authority that ``issuer`` signed."""
         key = _key()
         now = datetime.datetime.now(datetime.UTC)
         certificate = (
             x509.CertificateBuilder()
             .subject_name(_name(name))
-            .issuer_name(_name(name))
+            .issuer_name(issuer.certificate.subject if issuer else _name(name))
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(days=1))
@@ -65,7 +66,7 @@ class Authority:
                 _key_usage(certificate_authority=True),
                 critical=True,
             )
-            .sign(key, hashes.SHA256())
+            .sign(issuer.key if issuer else key, hashes.SHA256())
         )
         return cls(key, certificate)
 
@@ -77,9 +78,11 @@ class Authority:
         self,
         dns_names: list[str] | None = (ALEXA_DOMAIN,),  # type: ignore[assignment]
         expires_in: datetime.timedelta = datetime.timedelta(days=7),
+        digital_signature: bool = True,
     ) -> Signer:
         """A signing certificate for ``dns_names`` (None: no SAN extension at all), valid until
-        ``expires_in`` from now (negative: already expired)."""
+        ``expires_in`` from now (negative: already expired); ``digital_signature`` False leaves
+        that key usage out, which Alexa's signing certificates always carry."""
         key = _key()
         now = datetime.datetime.now(datetime.UTC)
         not_after = now + expires_in
@@ -93,7 +96,7 @@ class Authority:
             .not_valid_before(not_before)
             .not_valid_after(not_after)
             .add_extension(
-                _key_usage(certificate_authority=False),
+                _key_usage(certificate_authority=False, digital_signature=digital_signature),
                 critical=True,
             )
         )
