@@ -299,6 +299,18 @@ def test_amazons_schema_reports_what_it_should(smapi):
     assert "'sample' was unexpected" in problems
 
 
+def test_every_model_sets_the_fallback_sensitivity_amazon_accepts(smapi):
+    """MEDIUM on purpose (model_template.json says why); a level Amazon does not know fails."""
+    from tools.smapi import validate_model
+
+    for path in sorted(MODEL_DIR.glob("*.json")):
+        model = json.loads(path.read_text(encoding="utf-8"))
+        configuration = model["interactionModel"]["languageModel"]["modelConfiguration"]
+        assert configuration == {"fallbackIntentSensitivity": {"level": "MEDIUM"}}, path.name
+    configuration["fallbackIntentSensitivity"]["level"] = "EXTREME"
+    assert "'EXTREME' is not one of" in "\n".join(validate_model(model))
+
+
 def test_the_lint_command_validates_against_amazons_schema(smapi, tmp_path):
     bad = tmp_path / "en-US.json"
     model = json.loads(model_path("en-US").read_text(encoding="utf-8"))

@@ -58,6 +58,7 @@ def build_model(store: AnswerStore, template: dict[str, Any], guards: Guards) ->
         "interactionModel": {
             "languageModel": {
                 "invocationName": template["invocation_name"],
+                "modelConfiguration": template["model_configuration"],
                 "intents": intents,
                 "types": [],
             }
