@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
+from skill import regexes
 from skill.data_files import read_json
 from skill.store import PLACEHOLDERS, SAMPLE_PATTERN, AnswerStore, Entry
 from skill.text import normalize
@@ -45,7 +46,7 @@ class Guard:
 
     @cached_property
     def _pattern(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{pattern})" for pattern in self.patterns))
+        return regexes.compile("|".join(f"(?:{pattern})" for pattern in self.patterns))
 
     def matches(self, normalized_query: str) -> bool:
         return self._pattern.search(normalized_query) is not None
@@ -198,7 +199,7 @@ def _patterns(raw: list[str], lexicon: dict[str, list[str]], where: str) -> tupl
                 raise GuardError(where, "patterns", f"unknown lexicon {{{name}}}")
         text = _PLACEHOLDER.sub(lambda found: _alternation(lexicon[found.group(1)]), pattern)
         try:
-            re.compile(text)
+            regexes.compile(text)
         except re.error as error:
             raise GuardError(where, "patterns", f"{pattern!r} is not a valid pattern: {error}") from None
         patterns.append(text)
@@ -250,8 +251,8 @@ def _guard(raw: dict[str, Any], lexicon: dict[str, list[str]], store: AnswerStor
 def _kind(raw: dict[str, Any]) -> QuestionKind:
     where = str(raw.get("id"))
     try:
-        asks = re.compile(_text(raw, where, "asks"))
-        answered_by = re.compile(_text(raw, where, "answered_by"))
+        asks = regexes.compile(_text(raw, where, "asks"))
+        answered_by = regexes.compile(_text(raw, where, "answered_by"))
     except re.error as error:
         raise GuardError(where, "asks", f"not a valid pattern: {error}") from None
     return QuestionKind(where, asks, answered_by, _text(raw, where, "reply"))

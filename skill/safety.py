@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from skill import regexes
 from skill.data_files import read_json
 from skill.text import normalize
 
@@ -78,7 +79,7 @@ def _compile(patterns: Any, where: str) -> re.Pattern[str]:
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
         raise SafetyDataError(f"safety.json {where}: needs a non-empty list of patterns")
     try:
-        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+        return regexes.compile("|".join(f"(?:{pattern})" for pattern in patterns))
     except re.error as error:
         raise SafetyDataError(f"safety.json {where}: {error}") from error
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from skill import regexes
 from skill.phrases import supported_locales
 from skill.ranking import QUESTION_INDEX_FILE
 from tests.helpers import lambda_python, require_tool, run_cli, speech_of
@@ -100,6 +101,7 @@ def test_the_artifact_holds_only_what_runs(artifact):
     for unused in ("requests", "urllib3", "charset_normalizer", "idna", "certifi", "tzdata"):
         assert not (artifact / unused).exists(), unused
     assert (artifact / "skill" / "data" / QUESTION_INDEX_FILE).is_file()
+    assert (artifact / "skill" / "data" / regexes.PROGRAMS_FILE).is_file()
 
 
 @pytest.mark.external
@@ -133,7 +135,13 @@ def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact,
             results[path.name] = lambda_function.handler(json.loads(path.read_text()), None)
         artifact = {name.split(".")[0] for name, module in sys.modules.items()
                     if (getattr(module, "__file__", None) or "").startswith(sys.argv[1])}
-        output = {"python": sys.version_info[:2], "results": results, "imported": sorted(artifact)}
+        import re
+        from skill import regexes
+        stored = regexes._programs()
+        programs = {"stored": len(stored), "unstored": sorted(regexes.compiled_sources - set(stored)),
+                    "as_re": all(regexes.compile(source) == re.compile(source) for source in stored)}
+        output = {"python": sys.version_info[:2], "results": results, "imported": sorted(artifact),
+                  "programs": programs}
         pathlib.Path(sys.argv[3]).write_text(json.dumps(output))
         """
     )
@@ -171,6 +179,10 @@ def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact,
         "six",
         "skill",
     ]
+    # Every regular expression the events compiled came from a stored program, as re makes it.
+    assert output["programs"]["stored"] > 30
+    assert output["programs"]["unstored"] == []
+    assert output["programs"]["as_re"] is True
     results = output["results"]
     assert sorted(results) == [path.name for path in event_files]
     for name, received in results.items():

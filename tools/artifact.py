@@ -2,18 +2,34 @@
 Lambda's Python: ``python3.13 -B -m tools.artifact ARTIFACTS_DIR``.
 
 Copies the package's own files (its modules and data files, never a developer's
-``__pycache__``) and builds the catch-all's index into a data file, so that no request
-pays for building it. The Makefile then compiles everything to bytecode.
+``__pycache__``), builds the catch-all's index into a data file, and stores the compiled
+programs of the data files' regular expressions (``skill/regexes.py``), so that no request
+pays for building either. The Makefile then compiles everything to bytecode.
 """
 
 from __future__ import annotations
 
+import _sre  # type: ignore[import-not-found]  # the C matcher behind re, without type stubs
+import importlib
+import marshal
+import re
 import shutil
 import sys
+from array import array
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from skill import regexes
+from skill.data_files import read_json
+from skill.guards import load_guards
 from skill.ranking import QUESTION_INDEX_FILE, question_index_document
+from skill.safety import parse_rules
 from skill.store import default_store
+
+# re's pure-Python parser and code generator, as re.compile runs them (no type stubs either).
+_PARSER: Any = importlib.import_module("re._parser")
+_COMPILER: Any = importlib.import_module("re._compiler")
 
 PACKAGE = Path(__file__).resolve().parents[1] / "skill"
 
@@ -25,6 +41,33 @@ def package_files(package: Path = PACKAGE) -> list[Path]:
     return modules + data
 
 
+def regex_programs(sources: Iterable[str]) -> bytes:
+    """Each source's program, as re.compile makes it under this interpreter, for
+    ``skill/regexes.py``; refused unless the C matcher given it makes the very same pattern."""
+    programs: dict[str, tuple[Any, ...]] = {}
+    for source in sorted(sources):
+        pattern = re.compile(source)
+        indexgroup: list[str | None] = [None] * (pattern.groups + 1)
+        for name, number in pattern.groupindex.items():
+            indexgroup[number] = name
+        code = _COMPILER._code(_PARSER.parse(source, 0), 0)
+        program = (pattern.flags, code, pattern.groups, dict(pattern.groupindex), tuple(indexgroup))
+        if _sre.compile(source, *program) != pattern:
+            raise SystemExit(f"tools.artifact: the stored program of {source[:60]!r} differs from re's")
+        programs[source] = (program[0], array(regexes.PROGRAM_TYPECODE, code).tobytes(), *program[2:])
+    return marshal.dumps({"interpreter": regexes.interpreter(), "programs": programs})
+
+
+def data_file_sources() -> set[str]:
+    """The regular expressions the safety rules and the guards compile: when they load, and
+    each guard's own on its first match."""
+    regexes.compiled_sources.clear()
+    parse_rules(read_json("safety.json"))
+    for guard in load_guards(default_store()).categories:
+        guard.matches("")
+    return set(regexes.compiled_sources)
+
+
 def build(artifacts_dir: Path) -> None:
     target = artifacts_dir / PACKAGE.name
     for relative in package_files():
@@ -32,6 +75,7 @@ def build(artifacts_dir: Path) -> None:
         shutil.copyfile(PACKAGE / relative, target / relative)
     index_file = target / "data" / QUESTION_INDEX_FILE
     index_file.write_text(question_index_document(default_store()), encoding="utf-8")
+    (target / "data" / regexes.PROGRAMS_FILE).write_bytes(regex_programs(data_file_sources()))
 
 
 if __name__ == "__main__":
