@@ -66,10 +66,11 @@ $(MUTATION_VENV)/.installed: requirements-mutation.txt requirements-web.txt lamb
 	$(MUTATION_VENV)/bin/python -m pip install --quiet -r requirements-mutation.txt
 	touch $@
 
-mutation: $(MUTATION_VENV)/.installed
+mutation: $(MUTATION_VENV)/.installed $(INSTALLED)
 	rm -rf mutants
 	$(MUTATION_VENV)/bin/python -m mutmut run --max-children 2
 	$(MUTATION_VENV)/bin/python -m mutmut results
+	$(BIN)/python -m tools mutation-report
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench

@@ -363,6 +363,14 @@ def _name_free(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mutation_report(args: argparse.Namespace) -> int:
+    from tools.figures import write_page
+    from tools.mutation_report import write_report
+
+    print(f"wrote {write_report(args.root)} and {write_page()}")
+    return 0
+
+
 def _figures(args: argparse.Namespace) -> int:
     from tools.figures import write_page
 
@@ -509,6 +517,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     figures = commands.add_parser("figures", help="render docs/figures.md from docs/figures/*.json")
     figures.set_defaults(run=_figures)
+
+    mutation = commands.add_parser(
+        "mutation-report",
+        help="docs/figures/mutation.json from a `make mutation` run; fails on an unexplained survivor",
+    )
+    mutation.add_argument(
+        "--root", type=Path, default=Path("."), help="the checkout the run was in (its mutants/)"
+    )
+    mutation.set_defaults(run=_mutation_report)
 
     safety = commands.add_parser(
         "safety-report", help="measure the safety sets before and after, into docs/safety.md"
