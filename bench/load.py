@@ -1,11 +1,14 @@
 """The web endpoint under load on loopback, next to a bare Flask app: ``python -m bench.load``.
 
-Both run under the same gunicorn configuration (web/gunicorn.conf.py, same workers and
-threads). Ours runs with request verification on: the generator signs every request with a
-local test authority that the server trusts (tools.signed_endpoint), so each request takes
-the real path (size, one JSON parse, timestamp, signature, skill id, the skill). The bare
-app parses the body and returns the JSON ours answers to a launch, with no verification.
-The same signed bodies go to both, from a separate process over keep-alive connections.
+All servers run under the same gunicorn configuration (web/gunicorn.conf.py, same workers
+and threads). Ours runs with request verification on: the generator signs every request
+with a local test authority that the server trusts (tools.signed_endpoint), so each request
+takes the real path (size, one JSON parse, timestamp, signature, skill id, the skill). The
+bare app parses the body and returns the JSON ours answers to a launch, with no
+verification. The same signed bodies go to each, from a separate process over keep-alive
+connections. ``--before COMMIT`` also serves ours as it was at that commit (``git
+archive``), measured in the same rounds, for honest before/after figures. Several runs
+(``--runs``, fresh servers each) and their medians, since one run on a shared machine swings.
 
 Writes bench/results/web-load.json and the figure file docs/figures/web-load.json, which
 ``python -m tools figures`` renders into docs/figures.md: no figure is typed by hand.
@@ -16,11 +19,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import http.client
+import io
 import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -139,12 +145,25 @@ class Measurement:
         }
 
 
+def checkout(ref: str, directory: Path) -> Path:
+    """The repository's files at ``ref`` (``git archive``), to serve the endpoint as it was."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(directory, filter="data")
+    return directory
+
+
 def run_load(
-    requests: int, concurrency: int, workers: int, threads: int | None = None, rounds: int = 5
+    requests: int,
+    concurrency: int,
+    workers: int,
+    threads: int | None = None,
+    rounds: int = 5,
+    before: Path | None = None,
 ) -> dict[str, Any]:
-    """Ours (verification on) and the bare app, same config, same signed bodies, both running,
-    measured in alternating rounds so that the machine's other load falls on both alike."""
-    env = {"LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+    """Ours (verification on), the bare app and, given ``before`` (a checkout), ours as it was
+    there: same config, same signed bodies, all running, measured in alternating rounds so
+    that the machine's other load falls on each alike."""
     signer = Authority.create("Load Test Root").issue()
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as servers:
         authority = write_authority(signer, Path(scratch) / "authority")
@@ -152,15 +171,23 @@ def run_load(
         response_file = Path(scratch) / "launch-response.json"
         response_file.write_text(json.dumps(runtime.handle(envelope(launch_request()))))
         signed = signed_requests(signer, copies=20)
+        ours = f'tools.signed_endpoint:create_app_for("{authority}")'
         apps = {
-            "ours": (f'tools.signed_endpoint:create_app_for("{authority}")', {"SKILL_ID": LOCAL_SKILL_ID}),
-            "bare_flask": (f'bench.bare_flask:create_app_for("{response_file}")', {"ALEXA_VERIFY": "0"}),
+            "ours": (ours, {"SKILL_ID": LOCAL_SKILL_ID}, ROOT),
+            "bare_flask": (
+                f'bench.bare_flask:create_app_for("{response_file}")',
+                {"ALEXA_VERIFY": "0"},
+                ROOT,
+            ),
         }
+        if before is not None:
+            apps["before"] = (ours, {"SKILL_ID": LOCAL_SKILL_ID}, before)
         running = {}
-        for name, (app, extra) in apps.items():
+        for name, (app, extra, tree) in apps.items():
             port = free_port()
+            env = {"LOG_LEVEL": "WARNING", "PYTHONPATH": str(tree)} | extra
             running[name] = servers.enter_context(
-                running_server(gunicorn_server(port, workers, app, threads), port, env | extra)
+                running_server(gunicorn_server(port, workers, app, threads), port, env, cwd=tree)
             )
         measured = {name: Measurement() for name in apps}
         for server in running.values():
@@ -168,7 +195,7 @@ def run_load(
         for _ in range(rounds):
             for name, server in running.items():
                 measured[name].drive(server, signed, requests // rounds, concurrency)
-    ours, bare = measured["ours"].summary(), measured["bare_flask"].summary()
+    servers_measured = {name: measurement.summary() for name, measurement in measured.items()}
     return {
         "date": datetime.date.today().isoformat(),
         "python": platform.python_version(),
@@ -177,12 +204,21 @@ def run_load(
         "threads": threads or "config default",
         "concurrency": concurrency,
         "rounds": rounds,
-        "ours": ours,
-        "bare_flask": bare,
+        **servers_measured,
+        **{
+            name: servers_measured[name] | ratios(servers_measured[name], servers_measured["bare_flask"])
+            for name in ("ours", "before")
+            if name in servers_measured
+        },
+        "targets": TARGETS,
+    }
+
+
+def ratios(ours: dict[str, Any], bare: dict[str, Any]) -> dict[str, float]:
+    return {
         "throughput_ratio": round(ours["throughput_rps"] / bare["throughput_rps"], 2),
         "p99_ratio": round(ours["p99_ms"] / bare["p99_ms"], 2),
         "cpu_ratio": round(ours["server_cpu_us_per_request"] / bare["server_cpu_us_per_request"], 2),
-        "targets": TARGETS,
     }
 
 
@@ -191,29 +227,42 @@ RATIOS = ("throughput_ratio", "p99_ratio", "cpu_ratio")
 
 
 def run_many(
-    runs: int, requests: int, concurrency: int, workers: int, threads: int | None = None
+    runs: int,
+    requests: int,
+    concurrency: int,
+    workers: int,
+    threads: int | None = None,
+    before: str | None = None,
 ) -> dict[str, Any]:
     """``runs`` independent runs (fresh servers, freshly signed requests); each figure is the
     median over the runs, since one run on a shared machine swings with its neighbours."""
-    results = [run_load(requests, concurrency, workers, threads) for _ in range(runs)]
-    first = results[0]
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = checkout(before, Path(scratch)) if before else None
+        results = [run_load(requests, concurrency, workers, threads, before=tree) for _ in range(runs)]
+    names = [name for name in ("ours", "before", "bare_flask") if name in results[0]]
     median = {
         name: {
-            key: round(statistics.median(result[name][key] for result in results), 2) for key in RUN_FIGURES
+            key: round(statistics.median(result[name][key] for result in results), 2)
+            for key in RUN_FIGURES + (RATIOS if name != "bare_flask" else ())
         }
         | {"failures": sum(result[name]["failures"] for result in results)}
-        for name in ("ours", "bare_flask")
+        for name in names
     }
+    first = results[0]
     return {
         **{
             key: first[key]
             for key in ("date", "python", "machine", "workers", "threads", "concurrency", "rounds")
         },
         "runs": runs,
+        "before_ref": before,
         "requests_per_run": first["ours"]["requests"],
-        "median": median
-        | {key: round(statistics.median(result[key] for result in results), 2) for key in RATIOS},
-        "per_run": [{key: result[key] for key in RATIOS} for result in results],
+        "median": median,
+        "per_run": {
+            name: [{key: result[name][key] for key in RATIOS} for result in results]
+            for name in names
+            if name != "bare_flask"
+        },
         "results": results,
         "targets": TARGETS,
     }
@@ -222,49 +271,63 @@ def run_many(
 def figure(summary: dict[str, Any]) -> dict[str, Any]:
     """The medians in tools.figures' shape (docs/figures/web-load.json)."""
     median = summary["median"]
-    ours, bare = median["ours"], median["bare_flask"]
-    each = "; ".join(f"{run['throughput_ratio']}x, {run['p99_ratio']}x" for run in summary["per_run"])
+    ref = summary["before_ref"]
+    names = ["ours", "before", "bare_flask"] if ref else ["ours", "bare_flask"]
+    labels = {
+        "ours": "ours (verification on)",
+        "before": f"ours at {ref} (before)",
+        "bare_flask": "bare Flask (no verification)",
+    }
+    compared = [name for name in names if name != "bare_flask"]
+
+    def row(label: str, key: str, ratio: str | None = None, target: str = "") -> list[Any]:
+        ratios = [median[name][ratio] if ratio else "" for name in compared]
+        return [label, *(median[name][key] for name in names), *ratios, target]
+
     rows = [
-        [
-            "requests/s",
-            ours["throughput_rps"],
-            bare["throughput_rps"],
-            median["throughput_ratio"],
-            f"at least {TARGETS['throughput_ratio']}",
-        ],
-        ["p50 ms", ours["p50_ms"], bare["p50_ms"], "", ""],
-        ["p99 ms", ours["p99_ms"], bare["p99_ms"], median["p99_ratio"], f"at most {TARGETS['p99_ratio']}"],
-        [
-            "server CPU µs per request",
-            ours["server_cpu_us_per_request"],
-            bare["server_cpu_us_per_request"],
-            median["cpu_ratio"],
-            "",
-        ],
-        ["failures (all runs)", ours["failures"], bare["failures"], "", "0"],
+        row("requests/s", "throughput_rps", "throughput_ratio", f"at least {TARGETS['throughput_ratio']}"),
+        row("p50 ms", "p50_ms"),
+        row("p99 ms", "p99_ms", "p99_ratio", f"at most {TARGETS['p99_ratio']}"),
+        row("server CPU µs per request", "server_cpu_us_per_request", "cpu_ratio"),
+        row("failures (all runs)", "failures", target="0"),
     ]
+    each = "; ".join(
+        f"{labels[name].split(' (')[0]}: "
+        + ", ".join(f"{run['throughput_ratio']}x/{run['p99_ratio']}x" for run in summary["per_run"][name])
+        for name in compared
+    )
     return {
         "title": "Web endpoint under load, next to a bare Flask app",
-        "command": "python -m bench.load",
+        "command": "python -m bench.load" + (f" --before {ref}" if ref else ""),
         "tables": [
             {
                 "caption": f"{summary['date']}, Python {summary['python']} on {summary['machine']}, "
                 f"medians of {summary['runs']} runs",
-                "columns": ["", "ours (verification on)", "bare Flask (no verification)", "ratio", "target"],
+                "columns": [
+                    "",
+                    *(labels[name] for name in names),
+                    *(f"ratio to bare, {labels[name].split(' (')[0]}" for name in compared),
+                    "target",
+                ],
                 "rows": rows,
             }
         ],
         "notes": [
-            f"gunicorn with web/gunicorn.conf.py for both, {summary['workers']} workers "
-            f"({summary['threads']} threads); each run starts both servers, sends "
+            f"gunicorn with web/gunicorn.conf.py for every server, {summary['workers']} workers "
+            f"({summary['threads']} threads); each run starts the servers, sends "
             f"{summary['requests_per_run']} requests to each over {summary['concurrency']} keep-alive "
             f"connections in {summary['rounds']} alternating rounds; the load generator shares the machine.",
             "Ours verifies every request (the generator signs with a test authority the server trusts); "
             "the bare app parses the body and returns the same JSON, without verification or skill.",
             "Each figure and ratio is the median over the runs (a ratio is the median of the runs' ratios); "
-            f"throughput and p99 ratios of each run: {each}.",
+            f"throughput/p99 ratio of each run, {each}.",
             "Server CPU counts only the server's processes, so the machine's other load does not distort it.",
-        ],
+        ]
+        + (
+            [f"Before: the endpoint as it was at commit {ref} (git archive), same venv, same requests."]
+            if ref
+            else []
+        ),
     }
 
 
@@ -275,9 +338,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--before", metavar="COMMIT", help="also serve ours as it was at this commit")
     args = parser.parse_args(argv)
     logger.set_level("WARNING")  # the launch response it writes for the bare app is not news
-    summary = run_many(args.runs, args.requests, args.concurrency, args.workers, args.threads)
+    summary = run_many(args.runs, args.requests, args.concurrency, args.workers, args.threads, args.before)
     RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
     RESULT_FILE.write_text(json.dumps(summary, indent=2) + "\n")
     FIGURE_FILE.parent.mkdir(parents=True, exist_ok=True)
@@ -289,8 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         f"wrote {RESULT_FILE.relative_to(ROOT)} and {FIGURE_FILE.relative_to(ROOT)}; "
         "render the docs with python -m tools figures"
     )
-    median = summary["median"]
-    return 1 if median["ours"]["failures"] or median["bare_flask"]["failures"] else 0
+    return 1 if any(figures["failures"] for figures in summary["median"].values()) else 0
 
 
 if __name__ == "__main__":

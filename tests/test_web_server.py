@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import run_load, signed_requests
+from bench.load import checkout, run_load, signed_requests
+from tests.helpers import require_tool
 from tools.alexa_signing import Authority, Signer, write_authority
 from tools.envelopes import LOCAL_SKILL_ID, envelope, launch_request
 from tools.web_server import ROOT, free_port, gunicorn_server, running_server
@@ -150,9 +151,14 @@ def test_the_server_refuses_to_start_without_a_skill_id(tmp_path: Path):
     ]
 
 
-def test_a_bounded_signed_load_next_to_bare_flask_loses_no_request():
-    """The load test itself (figures in docs/security.md come from `python -m bench.load`)."""
-    result = run_load(requests=300, concurrency=4, workers=2, rounds=1)
-    for name in ("ours", "bare_flask"):
+def test_a_bounded_signed_load_next_to_bare_flask_and_before_loses_no_request(tmp_path):
+    """The load test itself (`python -m bench.load --before COMMIT` writes the figures), with
+    "before" served from a checkout of this commit."""
+    require_tool((ROOT / ".git").exists(), "a git checkout (the load test's --before)")
+    before = checkout("HEAD", tmp_path)
+    assert (before / "web" / "app.py").is_file()
+    result = run_load(requests=300, concurrency=4, workers=2, rounds=1, before=before)
+    for name in ("ours", "before", "bare_flask"):
         assert result[name]["requests"] == 300
         assert result[name]["failures"] == 0, result[name]["failure_kinds"]
+    assert result["before"]["throughput_ratio"] > 0

@@ -59,10 +59,12 @@ class RunningServer:
 
 
 @contextmanager
-def running_server(command: list[str], port: int, env: dict[str, str]) -> Iterator[RunningServer]:
-    """Start ``command`` (listening on 127.0.0.1:port), yield it once healthy, stop it."""
+def running_server(
+    command: list[str], port: int, env: dict[str, str], cwd: Path = ROOT
+) -> Iterator[RunningServer]:
+    """Start ``command`` (listening on 127.0.0.1:port) in ``cwd``, yield it once healthy, stop it."""
     process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     url = f"http://127.0.0.1:{port}/"
     try:
