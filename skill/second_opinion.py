@@ -7,8 +7,9 @@ guards, the fallback's and the emergency intents') sees the shape of a question 
 its topic words. The two signals must agree before it changes anything:
 
 - a decline becomes an answer only when the classifier's choice is one of coverage's
-  candidates, both are confident enough, and the query is in the skill's domain (a word of
-  the topic, and no body part or condition outside it);
+  candidates (surer when it is not coverage's first), both are confident enough, and the
+  query is in the skill's domain (a word of the topic, and no body part or condition
+  outside it);
 - an answer becomes a clarifying decline when the classifier is confident of a different
   entry: two signals that disagree are not an answer for health content.
 
@@ -32,6 +33,7 @@ MODEL_FILE = "question_model.json"
 MIN_PROBABILITY = 0.3  # the classifier's probability for the entry it would answer with
 MIN_COVERAGE = 0.3  # coverage's own score for the query, even when it declined
 CANDIDATES = 3  # the classifier's entry must be among coverage's first candidates
+RUNNER_UP_PROBABILITY = 0.4  # ... and this sure of it when it is not coverage's first
 VETO_PROBABILITY = 0.3  # confident of another entry: coverage's answer is not trusted
 
 
@@ -79,13 +81,10 @@ class SecondOpinion:
             if disagrees and probability >= VETO_PROBABILITY:
                 return replace(decision, answer=None, torn=True)
             return decision
-        if (
-            chosen is not None
-            and probability >= MIN_PROBABILITY
-            and decision.best_score >= MIN_COVERAGE
-            and chosen in decision.candidates[:CANDIDATES]
-            and in_domain(query)
-        ):
+        if chosen is None or chosen not in decision.candidates[:CANDIDATES]:
+            return decision
+        floor = MIN_PROBABILITY if chosen is decision.candidates[0] else RUNNER_UP_PROBABILITY
+        if probability >= floor and decision.best_score >= MIN_COVERAGE and in_domain(query):
             return replace(decision, answer=chosen, torn=False)
         return decision
 
