@@ -298,13 +298,7 @@ def test_the_safety_file_is_validated_on_load():
 
 # Known false alarms of the trained NLU stand-in on the dev sets (open in issues 11 and 14): the
 # test holds the list exactly, so any new one fails it, and so does fixing one (update it then).
-PULLED_TODAY = {
-    "natural_dev.tsv": ["is a cold contagious"],
-    "near_miss_dev.tsv": ["is cracking my neck and upper back bad for me"],
-}
-
-
-@pytest.mark.parametrize("name", ["natural_dev.tsv", "near_miss_dev.tsv"])
+@pytest.mark.parametrize("name", ["natural_dev.tsv", "near_miss_dev.tsv", "natural_dev2.tsv", "near_miss_dev2.tsv"])
 def test_no_ordinary_dev_question_is_pulled_to_a_safety_intent_said_directly(name):
     """Safety samples must not carry words that pull ordinary questions (a dose, a bee sting,
     teenagers) to an intent that ends the session."""
@@ -315,4 +309,4 @@ def test_no_ordinary_dev_question_is_pulled_to_a_safety_intent_said_directly(nam
         for utterance, _, _ in (line.partition("\t") for line in lines if line and not line.startswith("#"))
         if resolver.resolve(f"ask trigger point guide {utterance}").intent in safety_rules().intents
     ]
-    assert pulled == PULLED_TODAY[name]
+    assert pulled == []
