@@ -296,9 +296,9 @@ def test_the_safety_file_is_validated_on_load():
     assert {EMERGENCY, CRISIS, POISONING} == set(parse_rules(document).intents.values())
 
 
-# Known false alarms of the trained NLU stand-in on the dev sets (open in issues 11 and 14): the
-# test holds the list exactly, so any new one fails it, and so does fixing one (update it then).
-@pytest.mark.parametrize("name", ["natural_dev.tsv", "near_miss_dev.tsv", "natural_dev2.tsv", "near_miss_dev2.tsv"])
+@pytest.mark.parametrize(
+    "name", ["natural_dev.tsv", "near_miss_dev.tsv", "natural_dev2.tsv", "near_miss_dev2.tsv"]
+)
 def test_no_ordinary_dev_question_is_pulled_to_a_safety_intent_said_directly(name):
     """Safety samples must not carry words that pull ordinary questions (a dose, a bee sting,
     teenagers) to an intent that ends the session."""
