@@ -69,7 +69,7 @@ def test_features_see_words_pairs_and_word_pieces():
 
 def test_unseen_phrasings_reach_their_intent_and_unrelated_ones_fall_back():
     resolver = Resolver.for_locale("en-US")
-    found = resolver.resolve("which sort of doctor takes care of trigger points")
+    found = resolver.resolve("what kind of doctor deals with trigger points")
     assert (found.intent, found.method) == ("DoctorIntent", "statistical")
     assert resolver.resolve("how do I fix a flat bicycle tire").intent == FALLBACK_INTENT
 
