@@ -19,7 +19,7 @@ from skill.term_index import CompactIndex
 
 
 def kept_bytes(index: CompactIndex) -> int:
-    """Everything the index holds on to: its arrays, its term table and the bitmasks."""
+    """Everything the index holds on to: its arrays, its term table and the bitmasks (as ints and bytes)."""
     arrays = (
         index.posting_starts,
         index.postings,
@@ -33,6 +33,7 @@ def kept_bytes(index: CompactIndex) -> int:
     total += sys.getsizeof(index.term_ids) + sum(map(sys.getsizeof, index.term_ids))
     total += sum(sys.getsizeof(number) for number in index.term_ids.values() if number > 256)
     total += sys.getsizeof(index.dense) + sum(map(sys.getsizeof, index.dense.values()))
+    total += sys.getsizeof(index.dense_bytes) + sum(map(sys.getsizeof, index.dense_bytes.values()))
     return total
 
 

@@ -2,8 +2,8 @@
 
 Terms get ids; each term's labels (entries, or intents) are a sorted run in one array
 (postings), and each label's distinct phrasings are runs of term ids with their IDF norm.
-Terms held by at least 1/DENSE_SHARE of the labels also get a bitmask (a Python int), so
-the memory they take is at most what their postings take.
+Terms held by at least 1/DENSE_SHARE of the labels also get a bitmask (a Python int, and
+the same bits as bytes), so the memory they take is at most twice what their postings take.
 
 The labels that explain the most of a query are found by visiting subsets of the query's
 terms heaviest first: the first subset that a label holds entirely is exactly what it
@@ -33,11 +33,11 @@ MAX_QUERY_TERMS = 12
 DENSE_SHARE = 32
 
 
-def _bitmask(indexes: Sequence[int], count: int) -> int:
+def _bitmap(indexes: Sequence[int], count: int) -> bytes:
     bits = bytearray((count + 7) // 8)
     for index in indexes:
         bits[index >> 3] |= 1 << (index & 7)
-    return int.from_bytes(bits, "little")
+    return bytes(bits)
 
 
 def _bits(mask: int) -> Iterator[int]:
@@ -73,11 +73,13 @@ class CompactIndex:
         self.unknown_idf = math.log(self.count + 1) + 1.0
         self.idf = array("d")
         self.dense: dict[int, int] = {}  # term id -> bitmask of its labels, for common terms
+        self.dense_bytes: dict[int, bytes] = {}  # the same bits as bytes: one label's bit is one index
         for term_id in range(len(terms)):
             start, end = posting_starts[term_id], posting_starts[term_id + 1]
             self.idf.append(math.log((self.count + 1) / (end - start)) + 1.0)
             if (end - start) * dense_share >= self.count:
-                self.dense[term_id] = _bitmask(postings[start:end], self.count)
+                bitmap = self.dense_bytes[term_id] = _bitmap(postings[start:end], self.count)
+                self.dense[term_id] = int.from_bytes(bitmap, "little")
 
     @classmethod
     def build(
@@ -165,12 +167,13 @@ class CompactIndex:
                 start, end = self.posting_starts[term_id], self.posting_starts[term_id + 1]
                 for label in self.postings[start:end]:
                     held[label] = held.get(label, 0) | 1 << position
-        if held:
-            holders = _bitmask(list(held), self.count)
+        if held:  # which common terms those few labels hold: a byte lookup each, not a big-int walk
             for position, term_id in enumerate(term_ids):
-                if term_id in self.dense:
-                    for label in _bits(self.dense[term_id] & holders):
-                        held[label] |= 1 << position
+                bitmap = self.dense_bytes.get(term_id)
+                if bitmap is not None:
+                    bit = 1 << position
+                    for label in [label for label in held if bitmap[label >> 3] >> (label & 7) & 1]:
+                        held[label] |= bit
         by_subset: dict[int, list[int]] = {}
         for label in sorted(held):
             by_subset.setdefault(held[label], []).append(label)
