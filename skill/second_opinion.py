@@ -24,6 +24,7 @@ from itertools import pairwise
 
 from skill.data_files import read_json
 from skill.linear_model import LinearModel
+from skill.packed_model import read_model
 from skill.ranking import Decision, TermIndex, question_matcher, spoken_words, stem, word_term
 from skill.store import AnswerStore, Entry
 from skill.text import normalize
@@ -101,4 +102,4 @@ class ReviewedMatcher:
 
 
 def reviewed_matcher(store: AnswerStore) -> ReviewedMatcher:
-    return ReviewedMatcher(question_matcher(store), SecondOpinion(store, LinearModel(read_json(MODEL_FILE))))
+    return ReviewedMatcher(question_matcher(store), SecondOpinion(store, LinearModel(read_model(MODEL_FILE))))

@@ -140,8 +140,10 @@ def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact,
         stored = regexes._programs()
         programs = {"stored": len(stored), "unstored": sorted(regexes.compiled_sources - set(stored)),
                     "as_re": all(regexes.compile(source) == re.compile(source) for source in stored)}
+        from skill.packed_model import read_model
+        from skill.second_opinion import MODEL_FILE
         output = {"python": sys.version_info[:2], "results": results, "imported": sorted(artifact),
-                  "programs": programs}
+                  "programs": programs, "weights": type(read_model(MODEL_FILE)["features"]).__name__}
         pathlib.Path(sys.argv[3]).write_text(json.dumps(output))
         """
     )
@@ -183,6 +185,7 @@ def test_every_event_answers_through_the_built_artifact_on_python_3_13(artifact,
     assert output["programs"]["stored"] > 30
     assert output["programs"]["unstored"] == []
     assert output["programs"]["as_re"] is True
+    assert output["weights"] == "PackedRows"  # the second opinion's weights as the build packed them
     results = output["results"]
     assert sorted(results) == [path.name for path in event_files]
     for name, received in results.items():

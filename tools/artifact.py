@@ -2,9 +2,10 @@
 Lambda's Python: ``python3.13 -B -m tools.artifact ARTIFACTS_DIR``.
 
 Copies the package's own files (its modules and data files, never a developer's
-``__pycache__``), builds the catch-all's index into a data file, and stores the compiled
-programs of the data files' regular expressions (``skill/regexes.py``), so that no request
-pays for building either. The Makefile then compiles everything to bytecode.
+``__pycache__``), builds the catch-all's index into a data file, stores the compiled
+programs of the data files' regular expressions (``skill/regexes.py``) and packs the second
+opinion's weights (``skill/packed_model.py``), so that no request pays for any of that.
+The Makefile then compiles everything to bytecode.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from typing import Any
 from skill import regexes
 from skill.data_files import read_json
 from skill.guards import load_guards
+from skill.packed_model import pack, packed_name
 from skill.ranking import QUESTION_INDEX_FILE, question_index_document
 from skill.safety import parse_rules
+from skill.second_opinion import MODEL_FILE
 from skill.store import default_store
 
 # re's pure-Python parser and code generator, as re.compile runs them (no type stubs either).
@@ -76,6 +79,7 @@ def build(artifacts_dir: Path) -> None:
     index_file = target / "data" / QUESTION_INDEX_FILE
     index_file.write_text(question_index_document(default_store()), encoding="utf-8")
     (target / "data" / regexes.PROGRAMS_FILE).write_bytes(regex_programs(data_file_sources()))
+    (target / "data" / packed_name(MODEL_FILE)).write_bytes(pack(MODEL_FILE))
 
 
 if __name__ == "__main__":
