@@ -55,9 +55,10 @@ test: lint
 		"when node is here); with a container engine, the images of tools/container/ (Debian packages, PyPI)"
 	$(BIN)/python -m pytest
 
-# The inner loop: lint and every test that is neither slow nor needs an outside tool.
+# The inner loop: lint and every test that is neither slow nor needs an outside tool, on
+# every core (pytest-xdist); make test stays in one process for the tools it starts.
 check: lint
-	$(BIN)/python -m pytest -q -m "not slow and not external"
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not external"
 
 # Mutation testing of the safety-critical modules ([tool.mutmut] in pyproject.toml), in its own venv.
 MUTATION_VENV := .venv-mutation
