@@ -1,13 +1,15 @@
-"""The second opinion's weights as the artifact carries them: packed at build time, read
-per feature on use.
+"""The second opinion's weights as the artifact carries them: packed at build time.
 
-``data/question_model.json`` holds about 76,000 coefficients; parsing it made a float
-object and a list per feature on the first question, about a sixth of a cold start. The
-Lambda build (``tools/artifact.py``) packs the same numbers into ``data/question_model.marshal``
-(the labels and intercepts as they are, the coefficients as one array of doubles, so every
-value is bit for bit the JSON's) with a checksum of the JSON it came from; a row is sliced out
-only when a query has that feature. Without the packed file, or beside a JSON it was not
-built from (the development tree), the JSON is read as before.
+``data/question_model.json`` holds about 76,000 coefficients, written with at most five
+decimals; parsing it made a float object and a list per feature on the first question,
+about a sixth of a cold start, and it is a fifth of the zipped artifact. The Lambda build
+(``tools/artifact.py``) replaces it with ``data/question_model.marshal``: the labels and
+intercepts as they are, and every coefficient as an integer count of 1e-5, packed as one
+array. ``n / 100000`` is the double nearest n/10^5, which is what parsing the decimal gave,
+so every value is the JSON's bit for bit (the build checks each one and refuses to pack
+otherwise). Rows become doubles in one pass, without a Python object per number until a
+query reads its features. The development tree has no packed file and reads the JSON; a
+tree holding both uses the packed file only if it was built from that very JSON.
 """
 
 from __future__ import annotations
@@ -17,20 +19,28 @@ import os
 import zlib
 from array import array
 from collections.abc import Iterator, Mapping
+from itertools import repeat
+from operator import truediv
 from typing import Any
 
 from skill.data_files import data_path, read_json
 
 PACKED_SUFFIX = ".marshal"
+SCALE = 100_000.0  # the coefficients' precision in the JSON: five decimals
+
+
+class PackedModelError(ValueError):
+    """A model the packed form cannot hold exactly."""
 
 
 class PackedRows(Mapping[str, "array[float]"]):
     """Feature -> its row of numbers, sliced from one array of doubles."""
 
-    def __init__(self, names: list[str], values: bytes, width: int) -> None:
+    def __init__(self, names: list[str], scaled: bytes, width: int) -> None:
+        counts = array("i")
+        counts.frombytes(scaled)
         self._start = {name: number * width for number, name in enumerate(names)}
-        self._values = array("d")
-        self._values.frombytes(values)
+        self._values = array("d", map(truediv, counts, repeat(SCALE)))
         self._width = width
 
     def __getitem__(self, name: str) -> array[float]:
@@ -57,41 +67,45 @@ def checksum(name: str) -> int:
 
 
 def packed_name(name: str) -> str:
-    """The packed twin's file name in data/: ``question_model.json`` -> ``question_model.marshal``."""
+    """The packed file's name in data/: ``question_model.json`` -> ``question_model.marshal``."""
     return name.removesuffix(".json") + PACKED_SUFFIX
 
 
 def pack(name: str) -> bytes:
-    """The bundled model ``name`` packed, for the artifact (rows of equal width)."""
+    """The bundled model ``name`` packed for the artifact; raises PackedModelError unless
+    every row has the same width and every number is a whole count of 1e-5."""
     document = read_json(name)
     features: dict[str, list[float]] = document.pop("features")
-    widths = {len(row) for row in features.values()}
-    width = widths.pop() if len(widths) == 1 else 0
-    values = array("d", (value for row in features.values() for value in row)) if width else array("d")
-    return marshal.dumps(
-        {
-            "source": checksum(name),
-            "document": document,
-            "names": list(features) if width else [],
-            "values": values.tobytes(),
-            "width": width,
-        }
-    )
+    width = len(next(iter(features.values()), []))
+    counts = array("i")
+    for feature, row in features.items():
+        if len(row) != width:
+            raise PackedModelError(f"{name}: {feature!r} has {len(row)} numbers, not {width}")
+        for value in row:
+            count = round(value * SCALE)
+            if count / SCALE != value:
+                raise PackedModelError(f"{name}: {feature!r} holds {value!r}, finer than 1e-5")
+            counts.append(count)
+    packed = {"document": document, "names": list(features), "scaled": counts.tobytes(), "width": width}
+    return marshal.dumps({**packed, "source": checksum(name)})
 
 
-def unpacked(packed: dict[str, Any], source: int) -> dict[str, Any] | None:
-    """The document a packed twin holds, if it was built from the JSON with checksum ``source``."""
-    if not packed["width"] or packed["source"] != source:
+def unpacked(packed: dict[str, Any], source: int | None) -> dict[str, Any] | None:
+    """The document a packed file holds, unless it was built from a JSON other than the one
+    with checksum ``source`` (None: no JSON beside it, as in the artifact)."""
+    if source is not None and packed["source"] != source:
         return None
-    return {**packed["document"], "features": PackedRows(packed["names"], packed["values"], packed["width"])}
+    return {**packed["document"], "features": PackedRows(packed["names"], packed["scaled"], packed["width"])}
 
 
 def read_model(name: str) -> dict[str, Any]:
-    """The model document ``name``: from its packed twin when one was built from this JSON."""
+    """The model document ``name``: from its packed file when there is one for this JSON."""
     path = data_path(packed_name(name))
     if os.path.exists(path):
         with open(path, "rb") as handle:
-            document = unpacked(marshal.load(handle), checksum(name))
+            packed = marshal.load(handle)
+        source = checksum(name) if os.path.exists(data_path(name)) else None
+        document = unpacked(packed, source)
         if document is not None:
             return document
     json_document: dict[str, Any] = read_json(name)

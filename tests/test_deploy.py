@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from skill import regexes
+from skill.packed_model import packed_name
 from skill.phrases import supported_locales
 from skill.ranking import QUESTION_INDEX_FILE
+from skill.second_opinion import MODEL_FILE
 from tests.helpers import lambda_python, require_tool, run_cli, speech_of
 from tools.events import EVENTS_DIR, drifted_events, write_events
 from tools.lint import lint_files, lint_model
@@ -102,6 +104,8 @@ def test_the_artifact_holds_only_what_runs(artifact):
         assert not (artifact / unused).exists(), unused
     assert (artifact / "skill" / "data" / QUESTION_INDEX_FILE).is_file()
     assert (artifact / "skill" / "data" / regexes.PROGRAMS_FILE).is_file()
+    assert (artifact / "skill" / "data" / packed_name(MODEL_FILE)).is_file()
+    assert not (artifact / "skill" / "data" / MODEL_FILE).exists()  # the packed file replaces it
 
 
 @pytest.mark.external

@@ -38,6 +38,8 @@ def test_the_packed_model_holds_the_jsons_numbers_and_gives_its_probabilities():
         assert from_pack.probabilities(features) == from_json.probabilities(features), utterance
 
 
-def test_a_pack_of_another_json_is_not_used():
+def test_a_pack_of_another_json_is_not_used_and_without_a_json_the_pack_is():
     packed = marshal.loads(pack(MODEL_FILE))
     assert unpacked(packed, checksum(MODEL_FILE) ^ 1) is None
+    alone = unpacked(packed, None)
+    assert alone is not None and alone["labels"] == read_json(MODEL_FILE)["labels"]

@@ -4,7 +4,8 @@ Lambda's Python: ``python3.13 -B -m tools.artifact ARTIFACTS_DIR``.
 Copies the package's own files (its modules and data files, never a developer's
 ``__pycache__``), builds the catch-all's index into a data file, stores the compiled
 programs of the data files' regular expressions (``skill/regexes.py``) and packs the second
-opinion's weights (``skill/packed_model.py``), so that no request pays for any of that.
+opinion's weights in place of their JSON (``skill/packed_model.py``), so that no request pays
+for any of that.
 The Makefile then compiles everything to bytecode.
 """
 
@@ -80,6 +81,7 @@ def build(artifacts_dir: Path) -> None:
     index_file.write_text(question_index_document(default_store()), encoding="utf-8")
     (target / "data" / regexes.PROGRAMS_FILE).write_bytes(regex_programs(data_file_sources()))
     (target / "data" / packed_name(MODEL_FILE)).write_bytes(pack(MODEL_FILE))
+    (target / "data" / MODEL_FILE).unlink()  # the packed file holds all of it
 
 
 if __name__ == "__main__":
