@@ -31,7 +31,7 @@ from skill.text import normalize
 
 MODEL_FILE = "question_model.json"
 # Chosen on the *_dev evaluation sets (tests/data/eval), never on the held-out ones.
-MIN_PROBABILITY = 0.3  # the classifier's probability for the entry it would answer with
+MIN_PROBABILITY = 0.4  # the classifier's probability for the entry it would answer with
 MIN_COVERAGE = 0.3  # coverage's own score for the query, even when it declined
 CANDIDATES = 3  # the classifier's entry must be among coverage's first candidates
 RUNNER_UP_PROBABILITY = 0.4  # ... and this sure of it when it is not coverage's first
