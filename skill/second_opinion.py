@@ -34,7 +34,7 @@ MODEL_FILE = "question_model.json"
 MIN_PROBABILITY = 0.4  # the classifier's probability for the entry it would answer with
 MIN_COVERAGE = 0.3  # coverage's own score for the query, even when it declined
 CANDIDATES = 3  # the classifier's entry must be among coverage's first candidates
-RUNNER_UP_PROBABILITY = 0.4  # ... and this sure of it when it is not coverage's first
+RUNNER_UP_PROBABILITY = 0.5  # ... and this sure of it when it is not coverage's first
 VETO_PROBABILITY = 0.3  # confident of another entry: coverage's answer is not trusted
 
 
