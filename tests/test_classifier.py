@@ -27,6 +27,7 @@ def samples():
     return training_samples(json.loads(model_path("en-US").read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow
 def test_committed_classifiers_match_a_fresh_training():
     """Retrained from the committed models (deterministic folds and solver), in every locale."""
     _require_sklearn()

@@ -31,6 +31,7 @@ def results(handler, store):
     return evaluate(eval_sets(EVAL_DIR), paths, answer_intents(store))
 
 
+@pytest.mark.slow
 def test_the_committed_figures_are_a_fresh_run(results):
     """What docs cite is what the code does now: run `python -m tools evaluate` after a change."""
     committed = json.loads(FIGURES.read_text(encoding="utf-8"))
@@ -43,6 +44,7 @@ def test_every_set_is_measured_on_every_path(results):
         assert set(by_path) == {"catch-all", "simulator", "classifier"}
 
 
+@pytest.mark.slow
 def test_the_command_prints_one_table_and_writes_json(tmp_path):
     require_tool(importlib.util.find_spec("sklearn") is not None, "scikit-learn (requirements-dev.txt)")
     sets = tmp_path / "sets"

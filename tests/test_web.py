@@ -386,6 +386,7 @@ def test_an_expired_signing_certificate_is_refused(authority, refusals):
     assert refusals() == ["certificate chain is not valid"]  # the chain validator sees the dates first
 
 
+@pytest.mark.slow
 def test_a_cached_certificate_is_refused_once_it_expires(authority, refusals):
     """The chain is validated once and cached; its expiry is checked again on every request."""
     short_lived = authority.issue(expires_in=timedelta(seconds=2))

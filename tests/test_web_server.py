@@ -60,6 +60,7 @@ def _stalled_client(port: int, body_sent: bytes) -> socket.socket:
     return client
 
 
+@pytest.mark.slow
 def test_slow_clients_cannot_exhaust_the_workers(server, signer):
     """Finding 2: two clients sending ``Content-Length: 1000`` and one byte tied up both sync
     workers for about 31 s, then got 500. Here as many stalled clients as there are threads
@@ -151,6 +152,7 @@ def test_the_server_refuses_to_start_without_a_skill_id(tmp_path: Path):
     ]
 
 
+@pytest.mark.slow
 def test_a_bounded_signed_load_next_to_bare_flask_and_before_loses_no_request(tmp_path):
     """The load test itself (`python -m bench.load --before COMMIT` writes the figures), with
     "before" served from a checkout of this commit."""
