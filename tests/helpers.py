@@ -23,12 +23,17 @@ PYENV_ROOT = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
 
 
 def run_cli(
-    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, module: str = "tools"
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    module: str = "tools",
+    cwd: Path = ROOT,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m tools ...`` (or another module) from the repository root, as a user runs it."""
+    """``python -m tools ...`` (or another module) from the repository root (or ``cwd``, a
+    clone of it), as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", module, *args],
-        cwd=ROOT,
+        cwd=cwd,
         input=stdin,
         env=env,
         capture_output=True,

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from skill.phrases import supported_locales
+from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKE_SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
@@ -72,15 +73,7 @@ def _deploy(clone: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], 
     env = {**os.environ, "PATH": f"{clone.parent / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     env.update(FAKE_LOG=str(log))
     env.pop("ASK_DEFAULT_PROFILE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "tools", "deploy", *args],
-        cwd=clone,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_cli("deploy", *args, env=env, cwd=clone)
     calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     return result, calls
 
