@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from skill.data_files import data_path, read_json
 from skill.store import AnswerStore, Entry
@@ -55,9 +55,16 @@ def stem(word: str) -> str:
 
 
 @cache
+def vocabulary_document() -> dict[str, Any]:
+    """data/vocabulary.json, read once per process for every part that uses it."""
+    document: dict[str, Any] = read_json("vocabulary.json")
+    return document
+
+
+@cache
 def _vocabulary() -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
     """Stopwords, synonyms keyed by stem, and fillers, from data/vocabulary.json."""
-    document = read_json("vocabulary.json")
+    document = vocabulary_document()
     synonyms = {stem(word): stem(canonical) for word, canonical in document["synonyms"].items()}
     return frozenset(document["stopwords"]), synonyms, frozenset(document["fillers"])
 

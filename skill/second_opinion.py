@@ -22,10 +22,17 @@ from dataclasses import replace
 from functools import cache
 from itertools import pairwise
 
-from skill.data_files import read_json
 from skill.linear_model import LinearModel
 from skill.packed_model import read_model
-from skill.ranking import Decision, TermIndex, question_matcher, spoken_words, stem, word_term
+from skill.ranking import (
+    Decision,
+    TermIndex,
+    question_matcher,
+    spoken_words,
+    stem,
+    vocabulary_document,
+    word_term,
+)
 from skill.store import AnswerStore, Entry
 from skill.text import normalize
 
@@ -52,7 +59,7 @@ def question_features(text: str) -> list[str]:
 @cache
 def _domain() -> tuple[frozenset[str], tuple[str, ...]]:
     """The topic's anchor words (stemmed) and the phrases of what lies outside it."""
-    document = read_json("vocabulary.json")["domain"]
+    document = vocabulary_document()["domain"]
     return frozenset(map(stem, document["anchors"])), tuple(document["outside"])
 
 
