@@ -15,7 +15,7 @@ from typing import Any
 
 from skill import regexes
 from skill.data_files import read_json
-from skill.text import normalize
+from skill.text import normalize, normalize_clitics_apart
 
 # The replies the skill has for a safety finding (prompts.json holds their words).
 EMERGENCY, POISONING, CRISIS = "emergency", "poisoning", "crisis"
@@ -65,7 +65,7 @@ class SafetyRules:
         """The first category the words match, once benign phrases are blanked out; a match
         in a general question, or about the past, is not a present emergency unless the
         words also say it is happening now ("am I having a heart attack")."""
-        words = normalize(text)
+        words = normalize_clitics_apart(text)
         cleaned = self.benign.sub(" ", words)
         for category in self.categories:
             if category.pattern.search(cleaned):

@@ -10,9 +10,16 @@ from __future__ import annotations
 import re
 
 _APOSTROPHES = re.compile(r"['’`]")
+_CLITIC_S = re.compile(r"(?<=[a-z])['’`]s\b")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def normalize(text: str) -> str:
     """Lowercase words only: "Can't breathe!" becomes "cant breathe"."""
     return " ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", text.lower())).split())
+
+
+def normalize_clitics_apart(text: str) -> str:
+    """``normalize``, but "'s" stays a word of its own: "my throat's closing" becomes "my
+    throat s closing", so a pattern about the throat still sees the throat."""
+    return normalize(_CLITIC_S.sub(" s", text.lower()))

@@ -116,7 +116,7 @@ def test_no_guard_sample_is_caught_by_a_carrier_phrase_or_copied_from_a_held_out
     resolver = Resolver.for_locale("en-US")
     held_out = {
         normalize(utterance)
-        for path in EVAL.glob("*_heldout.tsv")
+        for path in EVAL.glob("*_heldout*.tsv")
         for utterance, _ in read_coverage_file(path)
     }
     samples = [sample for guard in guards.categories for sample in guard.samples]

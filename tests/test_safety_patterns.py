@@ -12,7 +12,7 @@ import pytest
 
 from skill.data_files import read_json
 from skill.safety import MIN_SAMPLES, SafetyDataError, assess, parse_rules
-from skill.text import normalize
+from skill.text import normalize_clitics_apart
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = DATA / "safety_pattern_examples.tsv"
@@ -30,7 +30,7 @@ def exercised_by() -> list[str]:
     document = read_json("safety.json")
     samples = [sample for intent in document["intents"].values() for sample in intent["samples"]]
     return [
-        normalize(text)
+        normalize_clitics_apart(text)
         for text in [*samples, *(u for u, _ in _rows(DEV_SET)), *(u for u, _ in _rows(EXAMPLES))]
     ]
 

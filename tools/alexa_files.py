@@ -27,7 +27,7 @@ from tools.model import MODEL_DIR
 
 ROOT = MODEL_DIR.parent
 OUT_DIR = ROOT / "build" / "alexa"
-HELDOUT_FILES = tuple(sorted((ROOT / "tests" / "data" / "eval").glob("*_heldout.tsv")))
+HELDOUT_FILES = tuple(sorted((ROOT / "tests" / "data" / "eval").glob("*_heldout*.tsv")))
 PARAPHRASE_FILES = (
     ROOT / "tests" / "data" / "paraphrases.tsv",
     *sorted((ROOT / "tests" / "data" / "eval").glob("*_dev.tsv")),

@@ -98,8 +98,12 @@ def run_intent(handler: Any, utterance: str, locale: str, category: str) -> dict
     return judge(LocalSession(handler).send(intent_request(intent, None, locale))[1], locale)
 
 
+# The splits of both sets: emergency_<split>.tsv and alarming_ordinary_<split>.tsv.
+SPLITS = ("heldout", "heldout2", "dev", "dev3")
+
+
 def measure(locales: list[str], split: str) -> dict[str, Any]:
-    """Counts per path and locale for one split (``heldout`` or ``dev``) of both sets."""
+    """Counts per path and locale for one split (one of ``SPLITS``) of both sets."""
     from skill.logs import logger
     from tools.lambda_entry import load_lambda_handler
 
@@ -183,7 +187,7 @@ def measure_at_commit(commit: str, split: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--split", default="heldout", choices=("heldout", "dev"))
+    parser.add_argument("--split", default="heldout", choices=SPLITS)
     parser.add_argument("--locale", action="append", help="default: every locale in locales.json")
     args = parser.parse_args(argv)
     json.dump(measure(args.locale or all_locales(), args.split), sys.stdout, indent=1)
