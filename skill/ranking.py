@@ -136,7 +136,9 @@ class TermIndex(Generic[Label]):
         return self._index.term_idf(term)
 
     def _matches(self, query: str) -> tuple[list[Match[Label]], bool]:
-        query_terms = self._tokenize(query)
+        # In a fixed order: float sums over a set's order would follow PYTHONHASHSEED, and
+        # two Lambda containers could then break a tie differently for the same question.
+        query_terms = sorted(self._tokenize(query))
         if not query_terms:
             return [], False
         weights = {term: self.idf(term) for term in query_terms}

@@ -214,7 +214,7 @@ class CompactIndex:
                     heapq.heappush(heap, (negative_weight + weights[known[position]], child, position + 1))
         return found, False
 
-    def phrase_similarity(self, query: frozenset[str], query_norm: float, label: int) -> float:
+    def phrase_similarity(self, query: Sequence[str], query_norm: float, label: int) -> float:
         """Best cosine (IDF-weighted, binary terms) between the query and one of the label's phrasings."""
         bit_of: dict[int, int] = {}
         weight_of_bit: list[tuple[int, float]] = []

@@ -67,3 +67,40 @@ def test_words_and_their_forms_meet_on_one_stem():
     assert stem("causes") == stem("cause")
     assert stem("easing") == stem("eases") == stem("ease")
     assert terms("Aching knots!") == terms("hurt knot")
+
+
+_DECISIONS = """
+import json, pathlib, sys
+from skill.second_opinion import reviewed_matcher
+from skill.store import default_store
+matcher = reviewed_matcher(default_store())
+queries = [
+    line.split("\\t")[0]
+    for path in sorted(pathlib.Path("tests/data/eval").glob("*.tsv"))
+    for line in path.read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+decisions = [matcher.decide(query) for query in queries]
+json.dump([[d.answer and d.answer.id, [c.id for c in d.candidates], d.best_score, d.torn] for d in decisions], sys.stdout)
+"""
+
+
+def test_every_decision_is_the_same_whatever_the_hash_seed():
+    """Each Lambda container has its own hash seed; a set's iteration order must never decide
+    a tie (it once changed the offer for about 1 question in 200)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+
+    def decisions(seed: str) -> list:
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        run = subprocess.run([sys.executable, "-c", _DECISIONS], cwd=root, env=env, capture_output=True, check=True)
+        return json.loads(run.stdout)
+
+    first = decisions("1")
+    assert len(first) > 1000
+    for seed in ("2", "3"):
+        assert decisions(seed) == first, seed
