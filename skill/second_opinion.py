@@ -11,7 +11,10 @@ its topic words. The two signals must agree before it changes anything:
   query is in the skill's domain (a word of the topic, and no body part or condition
   outside it);
 - an answer becomes a clarifying decline when the classifier is confident of a different
-  entry: two signals that disagree are not an answer for health content.
+  entry: two signals that disagree are not an answer for health content;
+- an answer to a query that names a body part or condition outside the topic ("what helps
+  lower back pain") becomes a plain decline: the words it shares with an entry are not
+  what it asks about.
 
 The guards and the safety check still run around it, as before.
 """
@@ -63,13 +66,16 @@ def _domain() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(map(stem, document["anchors"])), tuple(document["outside"])
 
 
-def in_domain(query: str) -> bool:
-    """A word of the topic, and no body part or condition outside it ("lower back", "knee")."""
-    anchors, outside = _domain()
+def names_outside(query: str) -> bool:
+    """A body part or condition outside the topic ("lower back", "knee", "migraines")."""
     padded = f" {normalize(query)} "
-    if any(f" {phrase} " in padded for phrase in outside):
-        return False
-    return any(stem(word) in anchors for word in padded.split())
+    return any(f" {phrase} " in padded for phrase in _domain()[1])
+
+
+def in_domain(query: str) -> bool:
+    """A word of the topic, and nothing outside it."""
+    anchors = _domain()[0]
+    return not names_outside(query) and any(stem(word) in anchors for word in normalize(query).split())
 
 
 class SecondOpinion:
@@ -82,6 +88,8 @@ class SecondOpinion:
     def review(self, query: str, decision: Decision[Entry]) -> Decision[Entry]:
         if not decision.candidates:
             return decision
+        if decision.answer is not None and names_outside(query):
+            return replace(decision, answer=None)
         label, probability = self._model.best(question_features(query))
         chosen = self._entries.get(label)
         if decision.answer is not None:

@@ -61,12 +61,15 @@ def test_two_signals_that_disagree_are_not_an_answer(session, store):
 
 
 def test_a_runner_up_needs_a_surer_classifier(session, store):
-    """Coverage ranks the symptoms first; the classifier, unsure, prefers the release answer."""
-    query = "does a trapped nerve in my back cause tingling in my feet"
+    """Coverage ranks the causes first; the classifier, unsure, prefers the release answer."""
+    query = "like what can i do to break up a trigger point in my upper back"
     ranked = question_matcher(store).decide(query)
-    assert ranked.answer is None and ranked.candidates[0] is store.get("pinched_nerve_symptoms")
+    assert ranked.answer is None and [entry.id for entry in ranked.candidates[:2]] == [
+        "causes_upper_back",
+        "release_upper_back",
+    ]
     spoken = speech_of(ask(session, "QuestionIntent", query=query))
-    assert store.get("release_trapped_nerve").speech[:40] not in spoken
+    assert store.get("release_upper_back").speech[:40] not in spoken
 
 
 @pytest.mark.parametrize(
@@ -125,3 +128,11 @@ def test_pure_python_inference_equals_scikit_learn(store):
 def test_a_malformed_weight_file_is_refused():
     with pytest.raises(ValueError, match="one coefficient per label"):
         LinearModel({"labels": ["a", "b"], "intercepts": [0.0, 0.0], "features": {"w:x": [1.0, 0.5]}})
+
+
+def test_a_question_about_a_body_part_outside_the_topic_is_never_answered(session, store):
+    """Coverage finds every word but one in an entry; the one it misses is what is asked."""
+    query = "what helps lower back pain"
+    assert question_matcher(store).decide(query).answer is not None
+    spoken = speech_of(ask(session, "QuestionIntent", query=query))
+    assert not [entry.id for entry in store.entries if entry.speech[:40] in spoken]
