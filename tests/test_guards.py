@@ -52,7 +52,7 @@ def test_a_dose_question_gets_the_pharmacist_line_and_an_offer_that_yes_takes(se
 def test_a_guard_wins_even_when_the_ranking_would_answer(session, store):
     from skill.ranking import question_matcher
 
-    query = "can I take muscle relaxers with tramadol"
+    query = "can I take muscle relaxers for trigger points with tramadol"
     assert question_matcher(store).decide(query).answer is store.get("muscle_relaxers")
     assert speech_of(ask(session, "QuestionIntent", query=query)).startswith(PHARMACIST)
 
