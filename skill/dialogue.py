@@ -17,7 +17,7 @@ from skill.guards import Decline, Guard, Guards, closest_offer, load_guards
 from skill.off_topic import is_non_health
 from skill.phrases import Phrases, join_naturally, phrases_for
 from skill.prompts import PromptKey, is_prompt_key
-from skill.safety import CRISIS, EMERGENCY, POISONING, Finding, assess
+from skill.safety import CRISIS, EMERGENCY, POISONING, Finding, assess, heard
 from skill.store import AnswerStore, Entry
 
 if TYPE_CHECKING:
@@ -188,11 +188,20 @@ class Dialogue:
         finding = assess(query)
         if finding is not None and finding.ends_session:
             return self.safety(finding.reply, state, finding)
-        turn = self._question(query, state)
+        turn = self._question(query, state, heard_no_alarm=finding is None)
         return turn if finding is None else self._mentioning(finding, turn)
 
-    def _question(self, query: str, state: ConversationState) -> Turn:
-        decision = self._matcher().decide(query)
+    def _question(self, query: str, state: ConversationState, heard_no_alarm: bool) -> Turn:
+        matcher = self._matcher()
+        decision = matcher.decide(query)
+        if decision.answer is None and heard_no_alarm:
+            # The patterns missed it and nothing answers it: the classifier's net, ahead of
+            # the guards, for statements about the present only. An answered question is
+            # never cut off by it.
+            reply = matcher.alarm(query)
+            finding = None if reply is None else heard(query, reply)
+            if finding is not None:
+                return self.safety(finding.reply, state, finding)
         if decision.answer is None and is_non_health(query):
             return replace(self.miss(state, "miss_not_health"), decision=decision)
         decline = self.guards().decline(query, decision.answer, decision.candidates)

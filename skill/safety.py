@@ -23,6 +23,8 @@ REPLIES = frozenset({EMERGENCY, POISONING, CRISIS})
 # Samples each safety intent needs so that Alexa's NLU prefers it for a present emergency.
 MIN_SAMPLES = {EMERGENCY: 40, POISONING: 15, CRISIS: 30}
 SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")
+# A finding's category when no pattern matched and the second opinion's classifier heard it.
+HEARD_BY_CLASSIFIER = "classifier"
 
 
 class SafetyDataError(ValueError):
@@ -69,10 +71,19 @@ class SafetyRules:
         cleaned = self.benign.sub(" ", words)
         for category in self.categories:
             if category.pattern.search(cleaned):
-                general = self.question.search(words) or self.past.search(words)
-                present = not general or self.present.search(words) is not None
-                return Finding(category.name, category.reply, present=present)
+                return Finding(category.name, category.reply, present=self._present(words))
         return None
+
+    def _present(self, words: str) -> bool:
+        general = self.question.search(words) or self.past.search(words)
+        return not general or self.present.search(words) is not None
+
+    def heard(self, text: str, reply: str) -> Finding | None:
+        """A reply the classifier heard where no pattern matched: a finding only for a
+        statement about the present, never for a general question or the past."""
+        if not self._present(normalize_clitics_apart(text)):
+            return None
+        return Finding(HEARD_BY_CLASSIFIER, reply, present=True)
 
 
 def _compile(patterns: Any, where: str) -> re.Pattern[str]:
@@ -133,6 +144,10 @@ def safety_rules() -> SafetyRules:
 
 def assess(text: str) -> Finding | None:
     return safety_rules().assess(text)
+
+
+def heard(text: str, reply: str) -> Finding | None:
+    return safety_rules().heard(text, reply)
 
 
 def describes_emergency(text: str) -> bool:

@@ -16,7 +16,10 @@ its topic words. The two signals must agree before it changes anything:
   lower back pain") becomes a plain decline: the words it shares with an entry are not
   what it asks about.
 
-The guards and the safety check still run around it, as before.
+It is also the net under the safety patterns: the safety intents' samples are labelled by
+the reply they get, so a statement of a present emergency that no pattern matched and no
+entry answers still reaches help (``alarm``). The guards and the safety patterns run
+around it, as before.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ MIN_COVERAGE = 0.3  # coverage's own score for the query, even when it declined
 CANDIDATES = 3  # the classifier's entry must be among coverage's first candidates
 RUNNER_UP_PROBABILITY = 0.5  # ... and this sure of it when it is not coverage's first
 VETO_PROBABILITY = 0.3  # confident of another entry: coverage's answer is not trusted
+SAFETY_PREFIX = "safety:"  # the labels of the safety intents' samples, by the reply they get
+SAFETY_NET_PROBABILITY = 0.3  # this sure that a statement nothing answers is an emergency (dev sets)
 
 
 def question_features(text: str) -> list[str]:
@@ -64,6 +69,10 @@ def _domain() -> tuple[frozenset[str], tuple[str, ...]]:
     """The topic's anchor words (stemmed) and the phrases of what lies outside it."""
     document = vocabulary_document()["domain"]
     return frozenset(map(stem, document["anchors"])), tuple(document["outside"])
+
+
+def safety_label(reply: str) -> str:
+    return SAFETY_PREFIX + reply
 
 
 def names_outside(query: str) -> bool:
@@ -104,6 +113,14 @@ class SecondOpinion:
             return replace(decision, answer=chosen, torn=False)
         return decision
 
+    def alarm(self, query: str) -> str | None:
+        """The safety reply (emergency, poisoning, crisis) the classifier hears in a query
+        that the patterns did not catch, when it is sure enough; the net under the patterns."""
+        label, probability = self._model.best(question_features(query))
+        if label.startswith(SAFETY_PREFIX) and probability >= SAFETY_NET_PROBABILITY:
+            return label.removeprefix(SAFETY_PREFIX)
+        return None
+
 
 class ReviewedMatcher:
     """The catch-all's decision: coverage over the store, reviewed by the second opinion."""
@@ -114,6 +131,9 @@ class ReviewedMatcher:
 
     def decide(self, query: str) -> Decision[Entry]:
         return self._opinion.review(query, self._index.decide(query))
+
+    def alarm(self, query: str) -> str | None:
+        return self._opinion.alarm(query)
 
 
 def reviewed_matcher(store: AnswerStore) -> ReviewedMatcher:

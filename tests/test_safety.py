@@ -310,3 +310,37 @@ def test_no_ordinary_dev_question_is_pulled_to_a_safety_intent_said_directly(nam
         if resolver.resolve(f"ask trigger point guide {utterance}").intent in safety_rules().intents
     ]
     assert pulled == []
+
+
+@pytest.mark.parametrize(
+    ("query", "reply"),
+    [
+        ("this guy next to me just grabbed his chest and went down", EMERGENCY),
+        ("my left leg and left arm have just stopped working", EMERGENCY),
+        ("my toddler just swallowed a handful of paracetamol", POISONING),
+        ("i can't do this anymore i'm gonna kms", CRISIS),
+    ],
+)
+def test_a_present_emergency_no_pattern_knows_is_heard_by_the_classifier(session, query, reply):
+    """The net under the patterns: written blind (emergency_dev4.tsv), matched by no pattern."""
+    assert assess(query) is None
+    received = ask(session, "QuestionIntent", query=query)
+    facts = locale_facts("en-US")
+    number = facts.crisis_line.spoken if reply == CRISIS else facts.emergency_number_spoken
+    assert number in _first_sentence(speech_of(received))
+    assert received["response"]["shouldEndSession"] is True
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what's the weather going to be like tomorrow",
+        "who wrote pride and prejudice",
+        "i nearly fainted laughing at my mate's joke yesterday",
+        "play my workout playlist",
+    ],
+)
+def test_the_classifier_never_alarms_on_a_question_the_past_or_a_request(session, query):
+    received = ask(session, "QuestionIntent", query=query)
+    assert "9 1 1" not in speech_of(received)
+    assert received["response"]["shouldEndSession"] is False

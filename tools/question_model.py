@@ -1,7 +1,7 @@
 """Training the catch-all's second opinion (skill/second_opinion.py) at generate time.
 
 Trained with scikit-learn on every sample the declared model holds: each answer's
-question and samples, each guard category's samples, the fallback's near-domain samples and
+question and samples, each guard category's samples, all the fallback's samples and
 the emergency, poisoning and crisis samples, so that the classifier learns what is *not*
 an answer as well as what is. The weights go to ``skill/data/question_model.json``; the
 skill infers from them in pure Python. Deterministic, so a test retrains and compares.
@@ -16,22 +16,28 @@ from typing import Any
 from skill.data_files import data_path
 from skill.guards import load_guards
 from skill.safety import safety_rules
-from skill.second_opinion import MODEL_FILE, question_features
+from skill.second_opinion import MODEL_FILE, question_features, safety_label
 from skill.store import AnswerStore
-from tools.training import REGULARISATION, linear_weights, same_within_tolerance
+from tools.model import load_template
+from tools.training import FALLBACK_INTENT, REGULARISATION, linear_weights, same_within_tolerance
 
 QUESTION_MODEL = Path(data_path(MODEL_FILE))
 NOT_ANSWERED = "none"  # the fallback's samples: near the topic, nothing in the store
-EMERGENCY = "emergency"
 
 
 def question_samples(store: AnswerStore) -> list[tuple[str, str]]:
-    """(text, label): an entry id, ``guard:<category>``, ``none`` or ``emergency``."""
+    """(text, label): an entry id, ``guard:<category>``, ``none`` or ``safety:<reply>`` (the
+    reply a safety intent gets: emergency, poisoning or crisis)."""
     samples = [(text, entry.id) for entry in store.entries for text in (entry.question, *entry.samples)]
     for guard in load_guards(store).categories:
         label = NOT_ANSWERED if guard.intent is None else f"guard:{guard.id}"
         samples += [(text, label) for text in guard.samples]
-    samples += [(text, EMERGENCY) for texts in safety_rules().samples.values() for text in texts]
+    # The fallback's own samples (other health topics, requests that are not about health):
+    # without them every unfamiliar request sounds closest to the safety intents' samples.
+    samples += [(text, NOT_ANSWERED) for text in load_template()["builtin_intents"][FALLBACK_INTENT]]
+    rules = safety_rules()
+    for name, texts in rules.samples.items():
+        samples += [(text, safety_label(rules.intents[name])) for text in texts]
     return samples
 
 
