@@ -47,8 +47,11 @@ def test_each_safety_intent_names_the_locales_number_first_in_one_breath_and_end
     assert "reprompt" not in received["response"]
     card = received["response"]["card"]["content"]
     assert facts.emergency_number in card
-    if reply == CRISIS:
-        assert facts.crisis_line.number in card
+    # Emergency and crisis are easy to confuse in a sentence: both speak the crisis line,
+    # and every card holds it (an overdose may be self-harm too).
+    assert facts.crisis_line.number in card
+    if reply != POISONING:
+        assert facts.crisis_line.spoken in spoken
     if reply == POISONING:
         assert "medicine" not in spoken.lower()
         poison = facts.poison_control
