@@ -64,7 +64,7 @@ def render(split: str, before: dict[str, Any], after: dict[str, Any]) -> list[st
     return header + rows(before, f"before ({BEFORE_COMMIT})") + rows(after, "after") + [""]
 
 
-def report(splits: tuple[str, ...] = ("heldout", "dev")) -> str:
+def report(splits: tuple[str, ...] = ("heldout", "heldout2", "dev", "dev3", "dev4")) -> str:
     lines = [START, "", f"Measured by `python -m tools safety-report` (before: commit {BEFORE_COMMIT}).", ""]
     for split in splits:
         lines += render(split, measure_at_commit(BEFORE_COMMIT, split), measure(all_locales(), split))
