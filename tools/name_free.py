@@ -108,7 +108,13 @@ def name_free_report(rows: list[NameFreeRow]) -> list[str]:
 
 
 # The sets measured for docs/figures/name-free.json (written blind; *_heldout only reported).
-NATURAL_SETS = ("natural_dev.tsv", "natural_dev3.tsv", "natural_heldout.tsv", "natural_heldout2.tsv")
+NATURAL_SETS = (
+    "natural_dev.tsv",
+    "natural_dev3.tsv",
+    "natural_dev4.tsv",
+    "natural_heldout.tsv",
+    "natural_heldout2.tsv",
+)
 SAFETY_SETS = (
     "emergency_dev.tsv",
     "emergency_dev3.tsv",
