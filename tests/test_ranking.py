@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.ranking import TermIndex, question_matcher, stem, terms
+from skill.ranking import StoreTerms, TermIndex, question_matcher, spoken_words, stem, terms
 
 PARAPHRASES = Path(__file__).parent / "data" / "paraphrases.tsv"
 
@@ -67,3 +67,20 @@ def test_words_and_their_forms_meet_on_one_stem():
     assert stem("causes") == stem("cause")
     assert stem("easing") == stem("eases") == stem("ease")
     assert terms("Aching knots!") == terms("hurt knot")
+
+
+def test_fillers_carry_no_term():
+    assert spoken_words("um so uh my neck erm") == ["so", "my", "neck"]
+    assert terms("um so uh my neck erm") == terms("so my neck")
+
+
+def test_a_store_is_tokenised_as_queries_are(store):
+    """A build's tokeniser gives the very sets terms() gives, in the same order (norms are
+    summed in it), and remembers each word's term."""
+    texts = [text for entry in store.entries for text in (entry.question, *entry.samples, *entry.keywords)]
+    texts += ["Um, WHAT'S the uh knot?", "", "the a of"]
+    tokenize = StoreTerms()
+    for text in texts:
+        found = tokenize(text)
+        assert found == terms(text) and list(found) == list(terms(text)), text
+    assert tokenize["knots"] == "knot" and tokenize["uh"] is None and tokenize["the"] is None
