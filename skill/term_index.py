@@ -18,8 +18,9 @@ import heapq
 import json
 import math
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from itertools import pairwise
+from itertools import accumulate, chain, count, filterfalse, islice, repeat
 from typing import Any
 
 Tokenizer = Callable[[str], frozenset[str]]
@@ -87,18 +88,20 @@ class CompactIndex:
     ) -> CompactIndex:
         term_ids: dict[str, int] = {}
         holders: list[array[int]] = []  # term id -> its labels, while building
-        label_starts, phrase_starts, phrase_terms = array("I", [0]), array("I", [0]), array("I")
+        label_starts, phrase_lengths, phrase_terms = array("I", [0]), array("I"), array("I")
+        # Per label, not per term or phrasing: each step below runs its loop in C.
         for label, texts in enumerate(phrasings):
             distinct = {found: found for found in map(tokenize, texts) if found}
-            for term in frozenset().union(*distinct):
-                term_id = term_ids.setdefault(term, len(term_ids))
-                if term_id == len(holders):
-                    holders.append(array("I"))
-                holders[term_id].append(label)
-            for found in distinct.values():  # term ids in the set's own order: the norm is summed in it
-                phrase_terms.extend(map(term_ids.__getitem__, found))
-                phrase_starts.append(len(phrase_terms))
-            label_starts.append(len(phrase_starts) - 1)
+            held = frozenset().union(*distinct)
+            new = list(filterfalse(term_ids.__contains__, held))  # ids in the set's order, as they come
+            term_ids.update(zip(new, count(len(term_ids))))
+            holders.extend(array("I") for _ in new)
+            term_holders = map(holders.__getitem__, map(term_ids.__getitem__, held))
+            deque(map(array.append, term_holders, repeat(label)), 0)  # each term's holders get this label
+            # Term ids in each set's own order: the norm is summed in it.
+            phrase_terms.extend(map(term_ids.__getitem__, chain.from_iterable(distinct.values())))
+            phrase_lengths.extend(map(len, distinct.values()))
+            label_starts.append(len(phrase_lengths))
         posting_starts, postings = array("I", [0]), array("I")
         for labels in holders:
             postings.extend(labels)
@@ -108,16 +111,13 @@ class CompactIndex:
             posting_starts,
             postings,
             label_starts,
-            phrase_starts,
+            array("I", accumulate(phrase_lengths, initial=0)),
             phrase_terms,
             array("d"),
             dense_share,
         )
-        squared = [idf**2 for idf in index.idf]
-        index.phrase_norms.extend(
-            math.sqrt(sum(map(squared.__getitem__, phrase_terms[start:end])))
-            for start, end in pairwise(phrase_starts)
-        )
+        squares = map([idf**2 for idf in index.idf].__getitem__, phrase_terms)
+        index.phrase_norms.extend(map(math.sqrt, map(sum, map(islice, repeat(squares), phrase_lengths))))
         return index
 
     def to_document(self, source: int) -> str:
