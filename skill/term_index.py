@@ -75,6 +75,7 @@ class CompactIndex:
         self.idf = array("d")
         self.dense: dict[int, int] = {}  # term id -> bitmask of its labels, for common terms
         self.dense_bytes: dict[int, bytes] = {}  # the same bits as bytes: one label's bit is one index
+        self._holding: dict[int, dict[int, list[int]]] = {}  # label -> _phrases_holding's, once worked out
         for term_id in range(len(terms)):
             start, end = posting_starts[term_id], posting_starts[term_id + 1]
             self.idf.append(math.log((self.count + 1) / (end - start)) + 1.0)
@@ -214,8 +215,21 @@ class CompactIndex:
                     heapq.heappush(heap, (negative_weight + weights[known[position]], child, position + 1))
         return found, False
 
+    def _phrases_holding(self, label: int) -> dict[int, list[int]]:
+        """Term id -> the label's phrasings that hold it: worked out on the label's first
+        query and kept (at most what phrase_terms holds for the labels queries reach)."""
+        holding = self._holding.get(label)
+        if holding is None:
+            holding = self._holding[label] = {}
+            starts, terms = self.phrase_starts, self.phrase_terms
+            for phrase in range(self.label_starts[label], self.label_starts[label + 1]):
+                for term_id in terms[starts[phrase] : starts[phrase + 1]]:
+                    holding.setdefault(term_id, []).append(phrase)
+        return holding
+
     def phrase_similarity(self, query: frozenset[str], query_norm: float, label: int) -> float:
-        """Best cosine (IDF-weighted, binary terms) between the query and one of the label's phrasings."""
+        """Best cosine (IDF-weighted, binary terms) between the query and one of the label's
+        phrasings; only the phrasings that share a term with the query are visited."""
         bit_of: dict[int, int] = {}
         weight_of_bit: list[tuple[int, float]] = []
         for term in query:
@@ -223,14 +237,15 @@ class CompactIndex:
             if term_id is not None:
                 bit_of[term_id] = 1 << len(weight_of_bit)
                 weight_of_bit.append((bit_of[term_id], self.idf[term_id] ** 2))
+        holding = self._phrases_holding(label)
+        shared_of: dict[int, int] = {}  # phrasing -> the query terms it holds, as bits
+        for term_id, bit in bit_of.items():
+            for phrase in holding.get(term_id, ()):
+                shared_of[phrase] = shared_of.get(phrase, 0) | bit
         smallest_norm: dict[int, float] = {}  # per shared term set, its tightest phrasing
-        starts, terms = self.phrase_starts, self.phrase_terms
-        for phrase in range(self.label_starts[label], self.label_starts[label + 1]):
-            shared = 0
-            for term_id in terms[starts[phrase] : starts[phrase + 1]]:
-                shared |= bit_of.get(term_id, 0)
+        for phrase, shared in shared_of.items():
             norm = self.phrase_norms[phrase]
-            if shared and norm < smallest_norm.get(shared, math.inf):
+            if norm < smallest_norm.get(shared, math.inf):
                 smallest_norm[shared] = norm
         best = 0.0
         for shared, norm in smallest_norm.items():
