@@ -105,7 +105,7 @@ def read_model(name: str) -> dict[str, Any]:
     path = data_path(packed_name(name))
     if os.path.exists(path):
         with open(path, "rb") as handle:
-            packed = marshal.load(handle)
+            packed = marshal.loads(handle.read())  # load(handle) reads the file in small pieces
         source = checksum(name) if os.path.exists(data_path(name)) else None
         document = unpacked(packed, source)
         if document is not None:
