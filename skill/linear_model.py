@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import islice, repeat
-from operator import add, mul
+from itertools import islice
 from typing import Any
 
 from skill.packed_model import PackedRows
@@ -40,10 +39,11 @@ class LinearModel:
         rows = {feature: self.weights[feature] for feature in counts}  # each looked up once
         values = {feature: (1.0 + math.log(count)) * rows[feature][0] for feature, count in counts.items()}
         norm = math.sqrt(sum(value * value for value in values.values())) or 1.0
-        scores = self.intercepts
-        for feature, value in values.items():  # each score + value / norm * coefficient, as before
-            coefficients = islice(rows[feature], 1, None)
-            scores = list(map(add, scores, map(mul, repeat(value / norm), coefficients)))
+        scores = list(self.intercepts)
+        for feature, value in values.items():
+            scaled = value / norm
+            for label, coefficient in enumerate(islice(rows[feature], 1, None)):
+                scores[label] += scaled * coefficient
         top = max(scores)
         exps = [math.exp(score - top) for score in scores]
         total = sum(exps)
