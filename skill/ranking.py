@@ -159,13 +159,11 @@ class TermIndex(Generic[Label]):
         total = sum(weights.values())
         query_norm = math.sqrt(sum(weight**2 for weight in weights.values()))
         candidates, crowded = self._index.by_coverage(weights)
+        labels = [index for index, _ in candidates]
+        similarities = self._index.phrase_similarities(query_terms, query_norm, labels)
         matches = [
-            Match(
-                self._labelled[index][0],
-                weight / total,
-                self._index.phrase_similarity(query_terms, query_norm, index),
-            )
-            for index, weight in candidates
+            Match(self._labelled[index][0], weight / total, similarity)
+            for (index, weight), similarity in zip(candidates, similarities, strict=True)
         ]
         matches.sort(key=lambda match: (match.score, match.coverage), reverse=True)
         return matches, crowded

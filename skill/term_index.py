@@ -75,7 +75,7 @@ class CompactIndex:
         self.idf = array("d")
         self.dense: dict[int, int] = {}  # term id -> bitmask of its labels, for common terms
         self.dense_bytes: dict[int, bytes] = {}  # the same bits as bytes: one label's bit is one index
-        self._holding: dict[int, dict[int, list[int]]] = {}  # label -> _phrases_holding's, once worked out
+        self._phrasings: dict[int, tuple[dict[int, int], list[float]]] = {}  # label -> _phrasings_of's
         for term_id in range(len(terms)):
             start, end = posting_starts[term_id], posting_starts[term_id + 1]
             self.idf.append(math.log((self.count + 1) / (end - start)) + 1.0)
@@ -215,21 +215,28 @@ class CompactIndex:
                     heapq.heappush(heap, (negative_weight + weights[known[position]], child, position + 1))
         return found, False
 
-    def _phrases_holding(self, label: int) -> dict[int, list[int]]:
-        """Term id -> the label's phrasings that hold it: worked out on the label's first
-        query and kept (at most what phrase_terms holds for the labels queries reach)."""
-        holding = self._holding.get(label)
-        if holding is None:
-            holding = self._holding[label] = {}
-            starts, terms = self.phrase_starts, self.phrase_terms
-            for phrase in range(self.label_starts[label], self.label_starts[label + 1]):
+    def _phrasings_of(self, label: int) -> tuple[dict[int, int], list[float]]:
+        """The label's phrasings in order of their norm, smallest first: per term id, the
+        phrasings that hold it (as bits, in that order), and their norms. Worked out on the
+        label's first query and kept (at most what phrase_terms holds for the labels queries
+        reach)."""
+        found = self._phrasings.get(label)
+        if found is None:
+            starts, terms, norms = self.phrase_starts, self.phrase_terms, self.phrase_norms
+            phrasings = range(self.label_starts[label], self.label_starts[label + 1])
+            by_norm = sorted(phrasings, key=norms.__getitem__)
+            holding: dict[int, int] = {}
+            for position, phrase in enumerate(by_norm):
                 for term_id in terms[starts[phrase] : starts[phrase + 1]]:
-                    holding.setdefault(term_id, []).append(phrase)
-        return holding
+                    holding[term_id] = holding.get(term_id, 0) | 1 << position
+            found = self._phrasings[label] = holding, [norms[phrase] for phrase in by_norm]
+        return found
 
-    def phrase_similarity(self, query: frozenset[str], query_norm: float, label: int) -> float:
-        """Best cosine (IDF-weighted, binary terms) between the query and one of the label's
-        phrasings; only the phrasings that share a term with the query are visited."""
+    def phrase_similarities(self, query: frozenset[str], query_norm: float, labels: list[int]) -> list[float]:
+        """Per label, the best cosine (IDF-weighted, binary terms) between the query and one
+        of its phrasings. A label's phrasings are split by which query terms they share (a few
+        big-int ANDs per term); each such set's tightest phrasing is the lowest bit of its part,
+        and each set's weight is summed once per query."""
         bit_of: dict[int, int] = {}
         weight_of_bit: list[tuple[int, float]] = []
         for term in query:
@@ -237,18 +244,28 @@ class CompactIndex:
             if term_id is not None:
                 bit_of[term_id] = 1 << len(weight_of_bit)
                 weight_of_bit.append((bit_of[term_id], self.idf[term_id] ** 2))
-        holding = self._phrases_holding(label)
-        shared_of: dict[int, int] = {}  # phrasing -> the query terms it holds, as bits
-        for term_id, bit in bit_of.items():
-            for phrase in holding.get(term_id, ()):
-                shared_of[phrase] = shared_of.get(phrase, 0) | bit
-        smallest_norm: dict[int, float] = {}  # per shared term set, its tightest phrasing
-        for phrase, shared in shared_of.items():
-            norm = self.phrase_norms[phrase]
-            if norm < smallest_norm.get(shared, math.inf):
-                smallest_norm[shared] = norm
-        best = 0.0
-        for shared, norm in smallest_norm.items():
-            weight = sum(weight for bit, weight in weight_of_bit if shared & bit)
-            best = max(best, weight / norm)
-        return best / query_norm
+        weight_of: dict[int, float] = {}  # shared query terms (bits) -> their weight
+        similarities = []
+        for label in labels:
+            holding, norms = self._phrasings_of(label)
+            parts = {0: -1}  # shared query terms -> the phrasings sharing exactly those
+            for term_id, bit in bit_of.items():
+                phrasings = holding.get(term_id, 0)
+                if phrasings:
+                    split: dict[int, int] = {}
+                    for shared, members in parts.items():
+                        if members & phrasings:
+                            split[shared | bit] = members & phrasings
+                        if members & ~phrasings:
+                            split[shared] = members & ~phrasings
+                    parts = split
+            best = 0.0
+            for shared, members in parts.items():
+                if shared:
+                    weight = weight_of.get(shared)
+                    if weight is None:
+                        weight = sum(weight for bit, weight in weight_of_bit if shared & bit)
+                        weight_of[shared] = weight
+                    best = max(best, weight / norms[(members & -members).bit_length() - 1])
+            similarities.append(best / query_norm)
+        return similarities
