@@ -20,7 +20,7 @@ import math
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from itertools import accumulate, chain, count, filterfalse, islice, repeat
+from itertools import accumulate, chain, islice, repeat
 from typing import Any
 
 Tokenizer = Callable[[str], frozenset[str]]
@@ -47,6 +47,14 @@ def _bits(mask: int) -> Iterator[int]:
         lowest = mask & -mask
         yield lowest.bit_length() - 1
         mask ^= lowest
+
+
+class _TermIds(dict[str, int]):
+    """Term -> its id; a new term gets the next id when first looked up."""
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
 
 
 class CompactIndex:
@@ -87,18 +95,16 @@ class CompactIndex:
     def build(
         cls, phrasings: Sequence[Sequence[str]], tokenize: Tokenizer, dense_share: int = DENSE_SHARE
     ) -> CompactIndex:
-        term_ids: dict[str, int] = {}
+        term_ids = _TermIds()
         holders: list[array[int]] = []  # term id -> its labels, while building
         label_starts, phrase_lengths, phrase_terms = array("I", [0]), array("I"), array("I")
         # Per label, not per term or phrasing: each step below runs its loop in C.
         for label, texts in enumerate(phrasings):
-            distinct = {found: found for found in map(tokenize, texts) if found}
-            held = frozenset().union(*distinct)
-            new = list(filterfalse(term_ids.__contains__, held))  # ids in the set's order, as they come
-            term_ids.update(zip(new, count(len(term_ids))))
-            holders.extend(array("I") for _ in new)
-            term_holders = map(holders.__getitem__, map(term_ids.__getitem__, held))
-            deque(map(array.append, term_holders, repeat(label)), 0)  # each term's holders get this label
+            found = list(filter(None, map(tokenize, texts)))
+            distinct = dict(zip(found, found, strict=True))  # each set at its first place, as its last copy
+            held = list(map(term_ids.__getitem__, frozenset().union(*distinct)))
+            holders.extend(array("I") for _ in range(len(term_ids) - len(holders)))
+            deque(map(array.append, map(holders.__getitem__, held), repeat(label)), 0)  # each gets this label
             # Term ids in each set's own order: the norm is summed in it.
             phrase_terms.extend(map(term_ids.__getitem__, chain.from_iterable(distinct.values())))
             phrase_lengths.extend(map(len, distinct.values()))
