@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 from skill.data_files import data_path, read_json
 from skill.store import AnswerStore, Entry
 from skill.term_index import CompactIndex, Tokenizer
-from skill.text import words
+from skill.text import words, words_of_each
 
 # Coverage an entry must reach before the skill answers with it, and the lead it must
 # have over the runner-up; both chosen on tests/data/paraphrases.tsv.
@@ -94,16 +94,18 @@ def terms(text: str) -> frozenset[str]:
 
 
 class StoreTerms(dict[str, "str | None"]):
-    """``terms`` for tokenising a whole store: every word's term worked out once and kept
-    for one build (a large store has more words than the bounded cache that serves queries
-    holds, and would only churn it); dropped with the build."""
+    """``terms`` of each of a label's phrasings, for building an index: their words folded
+    in one pass, and every word's term worked out once and kept for one build (a large store
+    has more words than the bounded cache that serves queries holds, and would only churn
+    it); dropped with the build."""
 
     def __missing__(self, word: str) -> str | None:
         term = self[word] = word_term.__wrapped__(word)
         return term
 
-    def __call__(self, text: str) -> frozenset[str]:
-        return frozenset(filter(None, map(self.__getitem__, words(text))))
+    def __call__(self, texts: Sequence[str]) -> list[frozenset[str]]:
+        term_of = self.__getitem__
+        return [frozenset(filter(None, map(term_of, found))) for found in words_of_each(texts)]
 
 
 @dataclass(frozen=True)
@@ -144,8 +146,9 @@ class TermIndex(Generic[Label]):
     def _index(self) -> CompactIndex:
         """Built on first use, not when the skill starts (unless it was given, prebuilt)."""
         if self._built is None:
-            tokenize = StoreTerms() if self._tokenize is terms else self._tokenize  # the same terms
-            self._built = CompactIndex.build([phrasings for _, phrasings in self._labelled], tokenize)
+            tokenize = self._tokenize
+            each = StoreTerms() if tokenize is terms else lambda texts: map(tokenize, texts)  # the same terms
+            self._built = CompactIndex.build([phrasings for _, phrasings in self._labelled], each)
         return self._built
 
     def idf(self, term: str) -> float:

@@ -19,11 +19,13 @@ import json
 import math
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, chain, islice, repeat
 from typing import Any
 
 Tokenizer = Callable[[str], frozenset[str]]
+# What an index is built with: a label's phrasings -> their term sets, in order.
+PhrasingsTokenizer = Callable[[Sequence[str]], Iterable[frozenset[str]]]
 
 # Labels returned by the coverage search, and the most query terms it uses (the heaviest;
 # the rest only dilute).
@@ -93,14 +95,14 @@ class CompactIndex:
 
     @classmethod
     def build(
-        cls, phrasings: Sequence[Sequence[str]], tokenize: Tokenizer, dense_share: int = DENSE_SHARE
+        cls, phrasings: Sequence[Sequence[str]], tokenize: PhrasingsTokenizer, dense_share: int = DENSE_SHARE
     ) -> CompactIndex:
         term_ids = _TermIds()
         holders: list[array[int]] = []  # term id -> its labels, while building
         label_starts, phrase_lengths, phrase_terms = array("I", [0]), array("I"), array("I")
         # Per label, not per term or phrasing: each step below runs its loop in C.
         for label, texts in enumerate(phrasings):
-            found = list(filter(None, map(tokenize, texts)))
+            found = list(filter(None, tokenize(texts)))
             distinct = dict(zip(found, found, strict=True))  # each set at its first place, as its last copy
             held = list(map(term_ids.__getitem__, frozenset().union(*distinct)))
             holders.extend(array("I") for _ in range(len(term_ids) - len(holders)))

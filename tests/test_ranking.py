@@ -80,7 +80,7 @@ def test_a_store_is_tokenised_as_queries_are(store):
     texts = [text for entry in store.entries for text in (entry.question, *entry.samples, *entry.keywords)]
     texts += ["Um, WHAT'S the uh knot?", "", "the a of"]
     tokenize = StoreTerms()
-    for text in texts:
-        found = tokenize(text)
+    for found, text in zip(tokenize(texts), texts, strict=True):
         assert found == terms(text) and list(found) == list(terms(text)), text
+    assert tokenize(["Café au lait", "neck\nknots"]) == [terms("Café au lait"), terms("neck\nknots")]
     assert tokenize["knots"] == "knot" and tokenize["uh"] is None and tokenize["the"] is None

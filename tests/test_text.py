@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from skill.text import normalize, words
+from skill.text import normalize, words, words_of_each
 
 
 def by_definition(text: str) -> str:
@@ -37,3 +37,19 @@ def test_every_code_point_folds_as_defined() -> None:
 def test_letters_that_lowercase_to_ascii_fold_alike() -> None:
     for text in ("\u212a", "\u0130stanbul", "STRASSE", "ǅ"):  # Kelvin sign, dotted capital I, ...
         assert normalize(text) == by_definition(text)
+
+
+def test_many_texts_fold_as_each_alone():
+    ascii_texts = ["What's UP, doc?", "", "  ", "neck\tknots", "a-b_c 24/7", "`tick` 'tock'"]
+    for texts in (
+        ascii_texts,
+        [],
+        [""],
+        ["one"],
+        [*ascii_texts, "line\nbreak"],  # a text with its own line break
+        [*ascii_texts, "café"],  # not ASCII
+        ["\n", "x"],
+    ):
+        assert words_of_each(texts) == [words(text) for text in texts], texts
+    every_ascii = [chr(code) * 2 + "a" for code in range(128) if chr(code) != "\n"]  # folded at once
+    assert words_of_each(every_ascii) == [words(text) for text in every_ascii]
