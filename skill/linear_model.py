@@ -11,8 +11,11 @@ to the same probabilities.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
 from typing import Any
+
+from skill.packed_model import PackedRows
 
 
 class LinearModel:
@@ -21,8 +24,10 @@ class LinearModel:
     def __init__(self, document: dict[str, Any]) -> None:
         self.labels: list[str] = document["labels"]
         self.intercepts: list[float] = document["intercepts"]
-        self.weights: dict[str, list[float]] = document["features"]
-        if any(len(row) != len(self.labels) + 1 for row in self.weights.values()):
+        self.weights: Mapping[str, Sequence[float]] = document["features"]
+        rows = self.weights  # packed rows are all alike: their width, not each row made into doubles
+        widths = {rows.width} if isinstance(rows, PackedRows) else map(len, rows.values())
+        if any(width != len(self.labels) + 1 for width in widths):
             raise ValueError("every feature needs its idf and one coefficient per label")
 
     def probabilities(self, features: Iterable[str]) -> list[float]:
@@ -31,15 +36,14 @@ class LinearModel:
         for feature in features:
             if feature in self.weights:
                 counts[feature] = counts.get(feature, 0) + 1
-        values = {
-            feature: (1.0 + math.log(count)) * self.weights[feature][0] for feature, count in counts.items()
-        }
+        rows = {feature: self.weights[feature] for feature in counts}  # each looked up once
+        values = {feature: (1.0 + math.log(count)) * rows[feature][0] for feature, count in counts.items()}
         norm = math.sqrt(sum(value * value for value in values.values())) or 1.0
         scores = list(self.intercepts)
         for feature, value in values.items():
-            coefficients = self.weights[feature]
-            for label in range(len(scores)):
-                scores[label] += value / norm * coefficients[label + 1]
+            scaled = value / norm
+            for label, coefficient in enumerate(islice(rows[feature], 1, None)):
+                scores[label] += scaled * coefficient
         top = max(scores)
         exps = [math.exp(score - top) for score in scores]
         total = sum(exps)

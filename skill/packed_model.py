@@ -7,8 +7,9 @@ about a sixth of a cold start, and it is a fifth of the zipped artifact. The Lam
 intercepts as they are, and every coefficient as an integer count of 1e-5, packed as one
 array. ``n / 100000`` is the double nearest n/10^5, which is what parsing the decimal gave,
 so every value is the JSON's bit for bit (the build checks each one and refuses to pack
-otherwise). Rows become doubles in one pass, without a Python object per number until a
-query reads its features. The development tree has no packed file and reads the JSON; a
+otherwise). A row becomes doubles when a query first reads its feature: a question reads a
+few dozen of the thousands, and converting them all cost a cold start's first question
+about 4 ms. The development tree has no packed file and reads the JSON; a
 tree holding both uses the packed file only if it was built from that very JSON.
 """
 
@@ -34,18 +35,23 @@ class PackedModelError(ValueError):
 
 
 class PackedRows(Mapping[str, "array[float]"]):
-    """Feature -> its row of numbers, sliced from one array of doubles."""
+    """Feature -> its row of numbers: each row made into doubles when it is first read (a
+    query reads a few dozen of the thousands), then kept."""
 
     def __init__(self, names: list[str], scaled: bytes, width: int) -> None:
-        counts = array("i")
-        counts.frombytes(scaled)
+        self._counts = array("i")
+        self._counts.frombytes(scaled)
         self._start = {name: number * width for number, name in enumerate(names)}
-        self._values = array("d", map(truediv, counts, repeat(SCALE)))
-        self._width = width
+        self._rows: dict[str, array[float]] = {}
+        self.width = width  # every row's
 
     def __getitem__(self, name: str) -> array[float]:
-        start = self._start[name]
-        return self._values[start : start + self._width]
+        row = self._rows.get(name)
+        if row is None:
+            start = self._start[name]
+            counts = self._counts[start : start + self.width]
+            row = self._rows[name] = array("d", map(truediv, counts, repeat(SCALE)))
+        return row
 
     def __contains__(self, name: object) -> bool:
         return name in self._start
@@ -55,10 +61,6 @@ class PackedRows(Mapping[str, "array[float]"]):
 
     def __len__(self) -> int:
         return len(self._start)
-
-    def values(self) -> list[array[float]]:  # type: ignore[override]  # every row, in one pass
-        width = self._width
-        return [self._values[start : start + width] for start in range(0, len(self._values), width)]
 
 
 def checksum(name: str) -> int:
@@ -103,7 +105,7 @@ def read_model(name: str) -> dict[str, Any]:
     path = data_path(packed_name(name))
     if os.path.exists(path):
         with open(path, "rb") as handle:
-            packed = marshal.load(handle)
+            packed = marshal.loads(handle.read())  # load(handle) reads the file in small pieces
         source = checksum(name) if os.path.exists(data_path(name)) else None
         document = unpacked(packed, source)
         if document is not None:

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 from skill.data_files import data_path, read_json
 from skill.store import AnswerStore, Entry
 from skill.term_index import CompactIndex, Tokenizer
-from skill.text import normalize
+from skill.text import words, words_of_each
 
 # Coverage an entry must reach before the skill answers with it, and the lead it must
 # have over the runner-up; both chosen on tests/data/paraphrases.tsv.
@@ -73,22 +73,39 @@ def spoken_words(text: str) -> list[str]:
     """The words of an utterance, normalised, without the hesitations ("uh", "um") that
     people say and that carry nothing."""
     fillers = _vocabulary()[2]
-    return [word for word in normalize(text).split() if word not in fillers]
+    return [word for word in words(text) if word not in fillers]
 
 
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def word_term(word: str) -> str | None:
-    """A word's term (None for a stopword); cached, as words recur far more than texts do."""
-    stopwords, synonyms, _ = _vocabulary()
-    if word in stopwords:
+    """A word's term (None for a stopword or a filler); cached, as words recur far more than
+    texts do."""
+    stopwords, synonyms, fillers = _vocabulary()
+    if word in stopwords or word in fillers:
         return None
     stemmed = stem(word)
     return synonyms.get(stemmed, stemmed)
 
 
 def terms(text: str) -> frozenset[str]:
-    """The content words of a text, stemmed, synonyms folded together."""
-    return frozenset(filter(None, map(word_term, spoken_words(text))))
+    """The content words of a text, stemmed, synonyms folded together (the words of
+    ``spoken_words``: a filler has no term)."""
+    return frozenset(filter(None, map(word_term, words(text))))
+
+
+class StoreTerms(dict[str, "str | None"]):
+    """``terms`` of each of a label's phrasings, for building an index: their words folded
+    in one pass, and every word's term worked out once and kept for one build (a large store
+    has more words than the bounded cache that serves queries holds, and would only churn
+    it); dropped with the build."""
+
+    def __missing__(self, word: str) -> str | None:
+        term = self[word] = word_term.__wrapped__(word)
+        return term
+
+    def __call__(self, texts: Sequence[str]) -> list[frozenset[str]]:
+        term_of = self.__getitem__
+        return [frozenset(filter(None, map(term_of, found))) for found in words_of_each(texts)]
 
 
 @dataclass(frozen=True)
@@ -129,7 +146,9 @@ class TermIndex(Generic[Label]):
     def _index(self) -> CompactIndex:
         """Built on first use, not when the skill starts (unless it was given, prebuilt)."""
         if self._built is None:
-            self._built = CompactIndex.build([phrasings for _, phrasings in self._labelled], self._tokenize)
+            tokenize = self._tokenize
+            each = StoreTerms() if tokenize is terms else lambda texts: map(tokenize, texts)  # the same terms
+            self._built = CompactIndex.build([phrasings for _, phrasings in self._labelled], each)
         return self._built
 
     def idf(self, term: str) -> float:
@@ -145,13 +164,11 @@ class TermIndex(Generic[Label]):
         total = sum(weights.values())
         query_norm = math.sqrt(sum(weight**2 for weight in weights.values()))
         candidates, crowded = self._index.by_coverage(weights)
+        labels = [index for index, _ in candidates]
+        similarities = self._index.phrase_similarities(query_terms, query_norm, labels)
         matches = [
-            Match(
-                self._labelled[index][0],
-                weight / total,
-                self._index.phrase_similarity(query_terms, query_norm, index),
-            )
-            for index, weight in candidates
+            Match(self._labelled[index][0], weight / total, similarity)
+            for (index, weight), similarity in zip(candidates, similarities, strict=True)
         ]
         matches.sort(key=lambda match: (match.score, match.coverage), reverse=True)
         return matches, crowded
@@ -188,7 +205,7 @@ def _fingerprint(store: AnswerStore) -> int:
 
 def question_index_document(store: AnswerStore) -> str:
     """The catch-all's index as a data file, written into the artifact at ``sam build``."""
-    index = CompactIndex.build([_phrasings(entry) for entry in store.entries], terms)
+    index = CompactIndex.build([_phrasings(entry) for entry in store.entries], StoreTerms())
     return index.to_document(_fingerprint(store))
 
 

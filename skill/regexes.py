@@ -40,7 +40,7 @@ def load_programs(path: str) -> dict[str, tuple[Any, ...]]:
     or nothing when there is no file or another interpreter made it."""
     try:
         with open(path, "rb") as handle:
-            document = marshal.load(handle)
+            document = marshal.loads(handle.read())  # load(handle) reads the file in small pieces
     except FileNotFoundError:
         return {}
     if document.get("interpreter") != interpreter():

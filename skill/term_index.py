@@ -18,11 +18,14 @@ import heapq
 import json
 import math
 from array import array
-from collections.abc import Callable, Iterator, Sequence
-from itertools import pairwise
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate, chain, islice, repeat
 from typing import Any
 
 Tokenizer = Callable[[str], frozenset[str]]
+# What an index is built with: a label's phrasings -> their term sets, in order.
+PhrasingsTokenizer = Callable[[Sequence[str]], Iterable[frozenset[str]]]
 
 # Labels returned by the coverage search, and the most query terms it uses (the heaviest;
 # the rest only dilute).
@@ -46,6 +49,14 @@ def _bits(mask: int) -> Iterator[int]:
         lowest = mask & -mask
         yield lowest.bit_length() - 1
         mask ^= lowest
+
+
+class _TermIds(dict[str, int]):
+    """Term -> its id; a new term gets the next id when first looked up."""
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
 
 
 class CompactIndex:
@@ -74,6 +85,7 @@ class CompactIndex:
         self.idf = array("d")
         self.dense: dict[int, int] = {}  # term id -> bitmask of its labels, for common terms
         self.dense_bytes: dict[int, bytes] = {}  # the same bits as bytes: one label's bit is one index
+        self._phrasings: dict[int, tuple[dict[int, int], list[float]]] = {}  # label -> _phrasings_of's
         for term_id in range(len(terms)):
             start, end = posting_starts[term_id], posting_starts[term_id + 1]
             self.idf.append(math.log((self.count + 1) / (end - start)) + 1.0)
@@ -83,22 +95,22 @@ class CompactIndex:
 
     @classmethod
     def build(
-        cls, phrasings: Sequence[Sequence[str]], tokenize: Tokenizer, dense_share: int = DENSE_SHARE
+        cls, phrasings: Sequence[Sequence[str]], tokenize: PhrasingsTokenizer, dense_share: int = DENSE_SHARE
     ) -> CompactIndex:
-        term_ids: dict[str, int] = {}
+        term_ids = _TermIds()
         holders: list[array[int]] = []  # term id -> its labels, while building
-        label_starts, phrase_starts, phrase_terms = array("I", [0]), array("I", [0]), array("I")
+        label_starts, phrase_lengths, phrase_terms = array("I", [0]), array("I"), array("I")
+        # Per label, not per term or phrasing: each step below runs its loop in C.
         for label, texts in enumerate(phrasings):
-            distinct = {found: found for found in map(tokenize, texts) if found}
-            for term in frozenset().union(*distinct):
-                term_id = term_ids.setdefault(term, len(term_ids))
-                if term_id == len(holders):
-                    holders.append(array("I"))
-                holders[term_id].append(label)
-            for found in distinct.values():  # term ids in the set's own order: the norm is summed in it
-                phrase_terms.extend(map(term_ids.__getitem__, found))
-                phrase_starts.append(len(phrase_terms))
-            label_starts.append(len(phrase_starts) - 1)
+            found = list(filter(None, tokenize(texts)))
+            distinct = dict(zip(found, found, strict=True))  # each set at its first place, as its last copy
+            held = list(map(term_ids.__getitem__, frozenset().union(*distinct)))
+            holders.extend(array("I") for _ in range(len(term_ids) - len(holders)))
+            deque(map(array.append, map(holders.__getitem__, held), repeat(label)), 0)  # each gets this label
+            # Term ids in each set's own order: the norm is summed in it.
+            phrase_terms.extend(map(term_ids.__getitem__, chain.from_iterable(distinct.values())))
+            phrase_lengths.extend(map(len, distinct.values()))
+            label_starts.append(len(phrase_lengths))
         posting_starts, postings = array("I", [0]), array("I")
         for labels in holders:
             postings.extend(labels)
@@ -108,16 +120,13 @@ class CompactIndex:
             posting_starts,
             postings,
             label_starts,
-            phrase_starts,
+            array("I", accumulate(phrase_lengths, initial=0)),
             phrase_terms,
             array("d"),
             dense_share,
         )
-        squared = [idf**2 for idf in index.idf]
-        index.phrase_norms.extend(
-            math.sqrt(sum(map(squared.__getitem__, phrase_terms[start:end])))
-            for start, end in pairwise(phrase_starts)
-        )
+        squares = map([idf**2 for idf in index.idf].__getitem__, phrase_terms)
+        index.phrase_norms.extend(map(math.sqrt, map(sum, map(islice, repeat(squares), phrase_lengths))))
         return index
 
     def to_document(self, source: int) -> str:
@@ -214,8 +223,28 @@ class CompactIndex:
                     heapq.heappush(heap, (negative_weight + weights[known[position]], child, position + 1))
         return found, False
 
-    def phrase_similarity(self, query: Sequence[str], query_norm: float, label: int) -> float:
-        """Best cosine (IDF-weighted, binary terms) between the query and one of the label's phrasings."""
+    def _phrasings_of(self, label: int) -> tuple[dict[int, int], list[float]]:
+        """The label's phrasings in order of their norm, smallest first: per term id, the
+        phrasings that hold it (as bits, in that order), and their norms. Worked out on the
+        label's first query and kept (at most what phrase_terms holds for the labels queries
+        reach)."""
+        found = self._phrasings.get(label)
+        if found is None:
+            starts, terms, norms = self.phrase_starts, self.phrase_terms, self.phrase_norms
+            phrasings = range(self.label_starts[label], self.label_starts[label + 1])
+            by_norm = sorted(phrasings, key=norms.__getitem__)
+            holding: dict[int, int] = {}
+            for position, phrase in enumerate(by_norm):
+                for term_id in terms[starts[phrase] : starts[phrase + 1]]:
+                    holding[term_id] = holding.get(term_id, 0) | 1 << position
+            found = self._phrasings[label] = holding, [norms[phrase] for phrase in by_norm]
+        return found
+
+    def phrase_similarities(self, query: Sequence[str], query_norm: float, labels: list[int]) -> list[float]:
+        """Per label, the best cosine (IDF-weighted, binary terms) between the query and one
+        of its phrasings. A label's phrasings are split by which query terms they share (a few
+        big-int ANDs per term); each such set's tightest phrasing is the lowest bit of its part,
+        and each set's weight is summed once per query."""
         bit_of: dict[int, int] = {}
         weight_of_bit: list[tuple[int, float]] = []
         for term in query:
@@ -223,17 +252,28 @@ class CompactIndex:
             if term_id is not None:
                 bit_of[term_id] = 1 << len(weight_of_bit)
                 weight_of_bit.append((bit_of[term_id], self.idf[term_id] ** 2))
-        smallest_norm: dict[int, float] = {}  # per shared term set, its tightest phrasing
-        starts, terms = self.phrase_starts, self.phrase_terms
-        for phrase in range(self.label_starts[label], self.label_starts[label + 1]):
-            shared = 0
-            for term_id in terms[starts[phrase] : starts[phrase + 1]]:
-                shared |= bit_of.get(term_id, 0)
-            norm = self.phrase_norms[phrase]
-            if shared and norm < smallest_norm.get(shared, math.inf):
-                smallest_norm[shared] = norm
-        best = 0.0
-        for shared, norm in smallest_norm.items():
-            weight = sum(weight for bit, weight in weight_of_bit if shared & bit)
-            best = max(best, weight / norm)
-        return best / query_norm
+        weight_of: dict[int, float] = {}  # shared query terms (bits) -> their weight
+        similarities = []
+        for label in labels:
+            holding, norms = self._phrasings_of(label)
+            parts = {0: -1}  # shared query terms -> the phrasings sharing exactly those
+            for term_id, bit in bit_of.items():
+                phrasings = holding.get(term_id, 0)
+                if phrasings:
+                    split: dict[int, int] = {}
+                    for shared, members in parts.items():
+                        if members & phrasings:
+                            split[shared | bit] = members & phrasings
+                        if members & ~phrasings:
+                            split[shared] = members & ~phrasings
+                    parts = split
+            best = 0.0
+            for shared, members in parts.items():
+                if shared:
+                    weight = weight_of.get(shared)
+                    if weight is None:
+                        weight = sum(weight for bit, weight in weight_of_bit if shared & bit)
+                        weight_of[shared] = weight
+                    best = max(best, weight / norms[(members & -members).bit_length() - 1])
+            similarities.append(best / query_norm)
+        return similarities

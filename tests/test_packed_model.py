@@ -6,9 +6,11 @@ from __future__ import annotations
 import marshal
 from pathlib import Path
 
+import pytest
+
 from skill.data_files import read_json
 from skill.linear_model import LinearModel
-from skill.packed_model import checksum, pack, unpacked
+from skill.packed_model import PackedRows, checksum, pack, unpacked
 from skill.second_opinion import MODEL_FILE, question_features
 
 DEV_SETS = sorted((Path(__file__).parent / "data" / "eval").glob("*_dev*.tsv"))
@@ -43,3 +45,15 @@ def test_a_pack_of_another_json_is_not_used_and_without_a_json_the_pack_is():
     assert unpacked(packed, checksum(MODEL_FILE) ^ 1) is None
     alone = unpacked(packed, None)
     assert alone is not None and alone["labels"] == read_json(MODEL_FILE)["labels"]
+
+
+def test_packed_rows_of_the_wrong_width_are_refused():
+    packed = marshal.loads(pack(MODEL_FILE))
+    document = unpacked(packed, None)
+    assert document is not None
+    width = packed["width"]
+    assert width == len(document["labels"]) + 1
+    LinearModel(document)  # as packed
+    narrower = PackedRows(packed["names"][:1], packed["scaled"][: 4 * (width - 1)], width - 1)
+    with pytest.raises(ValueError, match="one coefficient per label"):
+        LinearModel({**document, "features": narrower})

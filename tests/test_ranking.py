@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.ranking import TermIndex, question_matcher, stem, terms
+from skill.ranking import StoreTerms, TermIndex, question_matcher, spoken_words, stem, terms
 
 PARAPHRASES = Path(__file__).parent / "data" / "paraphrases.tsv"
 
@@ -106,3 +106,20 @@ def test_every_decision_is_the_same_whatever_the_hash_seed():
     assert len(first) > 1000
     for seed in ("2", "3"):
         assert decisions(seed) == first, seed
+
+
+def test_fillers_carry_no_term():
+    assert spoken_words("um so uh my neck erm") == ["so", "my", "neck"]
+    assert terms("um so uh my neck erm") == terms("so my neck")
+
+
+def test_a_store_is_tokenised_as_queries_are(store):
+    """A build's tokeniser gives the very sets terms() gives, in the same order (norms are
+    summed in it), and remembers each word's term."""
+    texts = [text for entry in store.entries for text in (entry.question, *entry.samples, *entry.keywords)]
+    texts += ["Um, WHAT'S the uh knot?", "", "the a of"]
+    tokenize = StoreTerms()
+    for found, text in zip(tokenize(texts), texts, strict=True):
+        assert found == terms(text) and list(found) == list(terms(text)), text
+    assert tokenize(["Café au lait", "neck\nknots"]) == [terms("Café au lait"), terms("neck\nknots")]
+    assert tokenize["knots"] == "knot" and tokenize["uh"] is None and tokenize["the"] is None
