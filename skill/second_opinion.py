@@ -24,6 +24,7 @@ around it, as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 from itertools import pairwise
@@ -36,6 +37,7 @@ from skill.ranking import (
     question_matcher,
     spoken_words,
     stem,
+    terms,
     vocabulary_document,
     word_term,
 )
@@ -75,10 +77,12 @@ def safety_label(reply: str) -> str:
     return SAFETY_PREFIX + reply
 
 
-def names_outside(query: str) -> bool:
-    """A body part or condition outside the topic ("lower back", "knee", "migraines")."""
+def names_outside(query: str, covered: Iterable[str] = ()) -> bool:
+    """A body part or condition outside the topic ("lower back", "knee", "migraines") that
+    none of the ``covered`` phrases (an entry's keywords: the neck entry's "knees") names."""
     padded = f" {normalize(query)} "
-    return any(f" {phrase} " in padded for phrase in _domain()[1])
+    known = frozenset().union(*map(terms, covered))
+    return any(f" {phrase} " in padded and not terms(phrase) <= known for phrase in _domain()[1])
 
 
 def in_domain(query: str) -> bool:
@@ -97,7 +101,7 @@ class SecondOpinion:
     def review(self, query: str, decision: Decision[Entry]) -> Decision[Entry]:
         if not decision.candidates:
             return decision
-        if decision.answer is not None and names_outside(query):
+        if decision.answer is not None and names_outside(query, decision.answer.keywords):
             return replace(decision, answer=None)
         label, probability = self._model.best(question_features(query))
         chosen = self._entries.get(label)
