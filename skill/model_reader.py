@@ -7,8 +7,8 @@ attribute map, about a fifth of a warm request. ``ModelReader`` makes the same o
 same way (same casts, same discriminators, unknown keys set as attributes, failures as the
 SDK's ``SerializationException``), but resolves each type string to a reader function the
 first time it meets it. A JSON object is read by walking its own keys (not every attribute
-its class declares) onto a copy of the state a blank instance has, and a value that already
-is the primitive type a field declares, or None, is taken as it is without a call.
+its class declares), and a value that already is the primitive type a field declares, or
+None, is taken as it is without a call.
 tests/test_model_reader.py holds it equal to the SDK's on every envelope we have and on
 fuzzed ones.
 """
@@ -113,16 +113,13 @@ class ModelReader:
 
     def _fields_reader(self, model: Any) -> Reader:
         """The model's fields, read by the type each declares. A JSON object (what a parsed
-        body holds) is read by its own keys, on an instance made as ``model()`` leaves it; any
-        other payload takes the SDK's steps as they are (an empty string or list is an empty
-        model, anything else fails as it does there)."""
+        body holds) is read by its own keys; any other payload takes the SDK's steps as they
+        are (an empty string or list is an empty model, anything else fails as it does there)."""
         types: dict[str, str] = model.deserialized_types
         names = {**getattr(model, "attribute_map", {})}
         names.update({name: name for name in types if name not in names})
         fields = [(attribute, key, types[attribute]) for attribute, key in names.items()]
         known = set(names.values())
-        blank = vars(model())
-        immutable = all(type(value) in _SCALARS for value in blank.values())
         # JSON key -> (attribute, reader, the type a value already has when it needs no
         # reading), resolved on first use (a type may contain itself).
         by_key: dict[str, tuple[str, Reader, Any]] = {}
@@ -132,22 +129,16 @@ class ModelReader:
                 by_key.update(
                     {key: (attribute, self._reader(kind), _plain(kind)) for attribute, key, kind in fields}
                 )
-            if immutable:
-                instance = object.__new__(model)
-                values = instance.__dict__
-                values.update(blank)
-            else:
-                instance = model()
-                values = instance.__dict__
+            instance = model()
             unknown = False
             for key, value in payload.items():
                 field = by_key.get(key)
                 if field is None:
                     unknown = True
                 elif value is None or type(value) is field[2]:  # what every reader returns as it is
-                    values[field[0]] = value
+                    setattr(instance, field[0], value)
                 else:
-                    values[field[0]] = field[1](value)
+                    setattr(instance, field[0], field[1](value))
             if unknown:  # after the fields, in the payload's order, as the SDK sets them
                 for key, value in payload.items():
                     if key not in known:
@@ -170,9 +161,6 @@ class ModelReader:
             return None if payload is None else read_other(payload)
 
         return read_fields
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain(kind: str) -> type | None:

@@ -90,7 +90,7 @@ def test_a_model_given_something_other_than_an_object_reads_as_the_sdk_reads_it(
 
 
 def test_each_read_makes_its_own_objects() -> None:
-    """Instances start from a shared blank: what one request sets never shows in another."""
+    """What one request's objects are given never shows in another's."""
     reader = ModelReader()
     event = json.loads(EVENTS[0].read_text())
     event["request"]["timestamp"] = None
