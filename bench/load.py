@@ -362,7 +362,9 @@ def figure(summary: dict[str, Any]) -> dict[str, Any]:
             "the bare app parses the body and returns the same JSON, without verification or skill.",
             "Each figure and ratio is the median over the runs (a ratio is the median of the runs' ratios); "
             f"throughput/p99 ratio of each run, {each}.",
-            "Server CPU counts only the server's processes, so the machine's other load does not distort it.",
+            "Server CPU counts only each server's own processes, never the load generator's; a busy "
+            "machine still slows every instruction, so compare the ratios within a run, not figures "
+            "across days.",
         ]
         + (
             [f"Before: the endpoint as it was at commit {ref} (git archive), same venv, same requests."]
