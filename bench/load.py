@@ -5,10 +5,12 @@ and threads). Ours runs with request verification on: the generator signs every 
 with a local test authority that the server trusts (tools.signed_endpoint), so each request
 takes the real path (size, one JSON parse, timestamp, signature, skill id, the skill). The
 bare app parses the body and returns the JSON ours answers to a launch, with no
-verification. The same signed bodies go to each, from a separate process over keep-alive
-connections. ``--before COMMIT`` also serves ours as it was at that commit (``git
-archive``), measured in the same rounds, for honest before/after figures. Several runs
-(``--runs``, fresh servers each) and their medians, since one run on a shared machine swings.
+verification. The same signed bodies go to each over the same number of keep-alive
+connections, each renewed every few requests (``--per-connection``), from this process's
+threads: a process apart from the servers, whose CPU is not counted as theirs. ``--before
+COMMIT`` also serves ours as it was at that commit (``git archive``), measured in the same
+rounds, for honest before/after figures. Several runs (``--runs``, fresh servers each) and
+their medians, since one run on a shared machine swings.
 
 Writes bench/results/web-load.json and the figure file docs/figures/web-load.json, which
 ``python -m tools figures`` renders into docs/figures.md: no figure is typed by hand.
@@ -32,7 +34,7 @@ import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.warm import percentile
 from skill.app import SkillRuntime, build_skill
@@ -47,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULT_FILE = ROOT / "bench" / "results" / "web-load.json"
 FIGURE_FILE = ROOT / "docs" / "figures" / "web-load.json"
 TARGETS = {"throughput_ratio": 0.8, "p99_ratio": 1.5}
+T = TypeVar("T")
 
 
 def _events() -> list[dict[str, Any]]:
@@ -76,11 +79,22 @@ def _client(
     requests: list[tuple[bytes, dict[str, str]]],
     count: int,
     offset: int,
+    per_connection: int,
     latencies: list[float],
     failures: list[str],
 ) -> None:
+    """``count`` requests, a new keep-alive connection every ``per_connection`` of them.
+
+    gunicorn pins a connection to the worker that accepted it, and which worker that is is
+    down to chance: 8 connections opened at once were found split 8/0, 7/1 or 5/3 between two
+    workers, so a run measured whichever split it drew. Reconnecting now and then redraws it
+    many times a round (and the idler worker tends to win the accept), so every server gets
+    both its workers' share; the connect is part of the timed request, as for each server."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for number in range(count):
+        if number and number % per_connection == 0:
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         body, headers = requests[(offset + number) % len(requests)]
         started = time.perf_counter()
         try:
@@ -112,13 +126,15 @@ class Measurement:
         requests: list[tuple[bytes, dict[str, str]]],
         total: int,
         concurrency: int,
+        per_connection: int,
     ) -> None:
         port = int(server.url.rsplit(":", 1)[1].strip("/"))
         cpu_before = server.cpu_seconds()
         per_client = total // concurrency
         threads = [
             threading.Thread(
-                target=_client, args=(port, requests, per_client, index * 7, self.latencies, self.failures)
+                target=_client,
+                args=(port, requests, per_client, index * 7, per_connection, self.latencies, self.failures),
             )
             for index in range(concurrency)
         ]
@@ -145,6 +161,13 @@ class Measurement:
         }
 
 
+def round_order(servers: list[T], number: int) -> list[T]:
+    """Round ``number``'s order: each round starts with the next server, so none always runs
+    first (or right after the same neighbour) in a run."""
+    start = number % len(servers)
+    return servers[start:] + servers[:start]
+
+
 def checkout(ref: str, directory: Path) -> Path:
     """The repository's files at ``ref`` (``git archive``), to serve the endpoint as it was."""
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True)
@@ -160,10 +183,12 @@ def run_load(
     threads: int | None = None,
     rounds: int = 5,
     before: Path | None = None,
+    per_connection: int = 10,
 ) -> dict[str, Any]:
     """Ours (verification on), the bare app and, given ``before`` (a checkout), ours as it was
-    there: same config, same signed bodies, all running, measured in alternating rounds so
-    that the machine's other load falls on each alike."""
+    there: same config, same signed bodies, same connections, all running, measured in
+    alternating rounds (each round starting with the next server) so that the machine's
+    other load falls on each alike."""
     signer = Authority.create("Load Test Root").issue()
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as servers:
         authority = write_authority(signer, Path(scratch) / "authority")
@@ -190,11 +215,11 @@ def run_load(
                 running_server(gunicorn_server(port, workers, app, threads), port, env, cwd=tree)
             )
         measured = {name: Measurement() for name in apps}
-        for server in running.values():
-            Measurement().drive(server, signed, min(requests // 10, 400), concurrency)  # warm-up
-        for _ in range(rounds):
-            for name, server in running.items():
-                measured[name].drive(server, signed, requests // rounds, concurrency)
+        for server in running.values():  # warm-up, both workers of each (new connections)
+            Measurement().drive(server, signed, min(requests // 10, 400), concurrency, per_connection)
+        for number in range(rounds):
+            for name, server in round_order(list(running.items()), number):
+                measured[name].drive(server, signed, requests // rounds, concurrency, per_connection)
     servers_measured = {name: measurement.summary() for name, measurement in measured.items()}
     return {
         "date": datetime.date.today().isoformat(),
@@ -203,6 +228,7 @@ def run_load(
         "workers": workers,
         "threads": threads or "config default",
         "concurrency": concurrency,
+        "per_connection": per_connection,
         "rounds": rounds,
         **servers_measured,
         **{
@@ -233,12 +259,16 @@ def run_many(
     workers: int,
     threads: int | None = None,
     before: str | None = None,
+    per_connection: int = 10,
 ) -> dict[str, Any]:
     """``runs`` independent runs (fresh servers, freshly signed requests); each figure is the
     median over the runs, since one run on a shared machine swings with its neighbours."""
     with tempfile.TemporaryDirectory() as scratch:
         tree = checkout(before, Path(scratch)) if before else None
-        results = [run_load(requests, concurrency, workers, threads, before=tree) for _ in range(runs)]
+        results = [
+            run_load(requests, concurrency, workers, threads, before=tree, per_connection=per_connection)
+            for _ in range(runs)
+        ]
     names = [name for name in ("ours", "before", "bare_flask") if name in results[0]]
     median = {
         name: {
@@ -252,7 +282,16 @@ def run_many(
     return {
         **{
             key: first[key]
-            for key in ("date", "python", "machine", "workers", "threads", "concurrency", "rounds")
+            for key in (
+                "date",
+                "python",
+                "machine",
+                "workers",
+                "threads",
+                "concurrency",
+                "per_connection",
+                "rounds",
+            )
         },
         "runs": runs,
         "before_ref": before,
@@ -316,12 +355,16 @@ def figure(summary: dict[str, Any]) -> dict[str, Any]:
             f"gunicorn with web/gunicorn.conf.py for every server, {summary['workers']} workers "
             f"({summary['threads']} threads); each run starts the servers, sends "
             f"{summary['requests_per_run']} requests to each over {summary['concurrency']} keep-alive "
-            f"connections in {summary['rounds']} alternating rounds; the load generator shares the machine.",
+            f"connections (each renewed every {summary['per_connection']} requests, so that both workers "
+            f"get their share) in {summary['rounds']} alternating rounds, each round starting with the "
+            "next server; the load generator shares the machine.",
             "Ours verifies every request (the generator signs with a test authority the server trusts); "
             "the bare app parses the body and returns the same JSON, without verification or skill.",
             "Each figure and ratio is the median over the runs (a ratio is the median of the runs' ratios); "
             f"throughput/p99 ratio of each run, {each}.",
-            "Server CPU counts only the server's processes, so the machine's other load does not distort it.",
+            "Server CPU counts only each server's own processes, never the load generator's; a busy "
+            "machine still slows every instruction, so compare the ratios within a run, not figures "
+            "across days.",
         ]
         + (
             [f"Before: the endpoint as it was at commit {ref} (git archive), same venv, same requests."]
@@ -336,12 +379,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=4000, help="per server and run")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--per-connection", type=int, default=10, help="requests per keep-alive connection before a new one"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--before", metavar="COMMIT", help="also serve ours as it was at this commit")
     args = parser.parse_args(argv)
     logger.set_level("WARNING")  # the launch response it writes for the bare app is not news
-    summary = run_many(args.runs, args.requests, args.concurrency, args.workers, args.threads, args.before)
+    summary = run_many(
+        args.runs,
+        args.requests,
+        args.concurrency,
+        args.workers,
+        args.threads,
+        args.before,
+        args.per_connection,
+    )
     RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
     RESULT_FILE.write_text(json.dumps(summary, indent=2) + "\n")
     FIGURE_FILE.parent.mkdir(parents=True, exist_ok=True)

@@ -6,8 +6,11 @@ nested model class by name, matches regular expressions on type strings such as
 attribute map, about a fifth of a warm request. ``ModelReader`` makes the same objects the
 same way (same casts, same discriminators, unknown keys set as attributes, failures as the
 SDK's ``SerializationException``), but resolves each type string to a reader function the
-first time it meets it. tests/test_model_reader.py holds it equal to the SDK's on every
-envelope we have and on fuzzed ones.
+first time it meets it. A JSON object is read by walking its own keys (not every attribute
+its class declares), and a value that already is the primitive type a field declares, or
+None, is taken as it is without a call.
+tests/test_model_reader.py holds it equal to the SDK's on every envelope we have and on
+fuzzed ones.
 """
 
 from __future__ import annotations
@@ -92,10 +95,12 @@ class ModelReader:
         if not hasattr(model, "deserialized_types"):
             return _nullable(lambda payload: payload)
         if not hasattr(model, "get_real_child_model"):
-            return _nullable(self._fields_reader(model))
+            return self._fields_reader(model)
         children: dict[str, Reader] = {}
 
         def by_discriminator(payload: Any) -> Any:
+            if payload is None:
+                return None
             name = model.get_real_child_model(payload)
             if not name:
                 raise SerializationException(f"no {model.__name__} for this discriminator")
@@ -104,16 +109,43 @@ class ModelReader:
                 reader = children[name] = self._fields_reader(_load_class(name))
             return reader(payload)
 
-        return _nullable(by_discriminator)
+        return by_discriminator
 
     def _fields_reader(self, model: Any) -> Reader:
+        """The model's fields, read by the type each declares. A JSON object (what a parsed
+        body holds) is read by its own keys; any other payload takes the SDK's steps as they
+        are (an empty string or list is an empty model, anything else fails as it does there)."""
         types: dict[str, str] = model.deserialized_types
         names = {**getattr(model, "attribute_map", {})}
         names.update({name: name for name in types if name not in names})
         fields = [(attribute, key, types[attribute]) for attribute, key in names.items()]
         known = set(names.values())
+        # JSON key -> (attribute, reader, the type a value already has when it needs no
+        # reading), resolved on first use (a type may contain itself).
+        by_key: dict[str, tuple[str, Reader, Any]] = {}
 
-        def read_fields(payload: Any) -> Any:
+        def read_object(payload: dict[str, Any]) -> Any:
+            if not by_key:
+                by_key.update(
+                    {key: (attribute, self._reader(kind), _plain(kind)) for attribute, key, kind in fields}
+                )
+            instance = model()
+            unknown = False
+            for key, value in payload.items():
+                field = by_key.get(key)
+                if field is None:
+                    unknown = True
+                elif value is None or type(value) is field[2]:  # what every reader returns as it is
+                    setattr(instance, field[0], value)
+                else:
+                    setattr(instance, field[0], field[1](value))
+            if unknown:  # after the fields, in the payload's order, as the SDK sets them
+                for key, value in payload.items():
+                    if key not in known:
+                        setattr(instance, key, value)
+            return instance
+
+        def read_other(payload: Any) -> Any:
             instance = model()
             for attribute, key, kind in fields:
                 if key in payload:
@@ -123,7 +155,18 @@ class ModelReader:
                     setattr(instance, key, payload[key])
             return instance
 
+        def read_fields(payload: Any) -> Any:
+            if type(payload) is dict:
+                return read_object(payload)
+            return None if payload is None else read_other(payload)
+
         return read_fields
+
+
+def _plain(kind: str) -> type | None:
+    """The primitive type named ``kind`` (a value of exactly that type is read as it is)."""
+    native = DefaultSerializer.NATIVE_TYPES_MAPPING.get(kind)
+    return native if native in DefaultSerializer.PRIMITIVE_TYPES else None
 
 
 def _nullable(reader: Reader) -> Reader:

@@ -51,15 +51,18 @@ class StaticPartsSerializer(DefaultSerializer):
         kind = type(obj)
         if kind in _SCALARS or kind is Serialized:
             return obj
+        layout = _LAYOUTS.get(kind)
+        if layout is None and "deserialized_types" in kind.__dict__:
+            layout = _layout(kind)
+        if layout is not None:
+            result = {}
+            for attribute, name in layout:
+                value = getattr(obj, attribute)
+                if value is not None:
+                    result[name] = value if type(value) in _SCALARS else self.serialize(value)
+            return result
         if kind is list:
             return [self.serialize(item) for item in obj]
         if kind is dict:
             return {key: self.serialize(value) for key, value in obj.items()}
-        if "deserialized_types" in kind.__dict__:
-            result = {}
-            for attribute, name in _layout(kind):
-                value = getattr(obj, attribute)
-                if value is not None:
-                    result[name] = self.serialize(value)
-            return result
         return super().serialize(obj)

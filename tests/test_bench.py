@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from bench.__main__ import document
 from bench.artifact import size
+from bench.load import _client, round_order
 from bench.mix import baseline_requests, realistic_mix, screen_answers
 from bench.retrieval import retrieval_scale
 from bench.synthetic import synthetic_store
@@ -127,3 +130,48 @@ def test_the_benchmark_builds_both_artifacts_and_writes_its_figures(tmp_path):
     assert "| cold start CPU ms, first request a launch (median of 1) |" in result.stdout
     sizes = figure["results"]["artifact"]
     assert sizes["ours"]["zipped_bytes"] < sizes["baseline"]["zipped_bytes"]
+
+
+def test_each_load_round_starts_with_the_next_server():
+    servers = ["ours", "bare_flask", "before"]
+    orders = [round_order(servers, number) for number in range(6)]
+    assert orders[:3] == [servers, ["bare_flask", "before", "ours"], ["before", "ours", "bare_flask"]]
+    assert orders[3:] == orders[:3]
+    for position in range(3):  # every server in every place, once per three rounds
+        assert sorted(order[position] for order in orders[:3]) == sorted(servers)
+
+
+def test_the_load_client_renews_its_keep_alive_connection_every_few_requests():
+    """So that a run does not measure one chance split of connections between gunicorn's workers."""
+    seen = {"connections": 0, "requests": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive
+
+        def setup(self) -> None:
+            seen["connections"] += 1
+            super().setup()
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen["requests"] += 1
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    latencies: list[float] = []
+    failures: list[str] = []
+    try:
+        _client(server.server_address[1], [(b"{}", {})], 25, 0, 10, latencies, failures)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert failures == []
+    assert len(latencies) == 25 and seen["requests"] == 25
+    assert seen["connections"] == 3  # 10 + 10 + 5

@@ -74,3 +74,30 @@ def test_a_wrong_scalar_or_an_unknown_discriminator_is_a_serialization_error() -
     broken["request"]["type"] = "NoSuchRequest"
     with pytest.raises(SerializationException):
         ModelReader().read(broken, RequestEnvelope)
+
+
+@pytest.mark.parametrize("payload", ["", [], "x", ["version"], 0, True, {}])
+def test_a_model_given_something_other_than_an_object_reads_as_the_sdk_reads_it(payload: Any) -> None:
+    """An object is read by its own keys; anything else takes the SDK's steps (an empty string
+    or list is an empty model there, the rest fails)."""
+    event = json.loads(EVENTS[0].read_text())
+    event["request"]["timestamp"] = None
+    for parent, key in ((event, "session"), (event["context"], "System"), (event, "request")):
+        damaged = copy.deepcopy(event)
+        (damaged if parent is event else damaged["context"])[key] = payload
+        assert_reads_as_the_sdk(ModelReader(), damaged)
+    assert_reads_as_the_sdk(ModelReader(), payload)
+
+
+def test_each_read_makes_its_own_objects() -> None:
+    """What one request's objects are given never shows in another's."""
+    reader = ModelReader()
+    event = json.loads(EVENTS[0].read_text())
+    event["request"]["timestamp"] = None
+    first = reader.read(event, RequestEnvelope)
+    first.session.new = "changed"
+    first.context.system.extra = "set after reading"
+    second = reader.read(event, RequestEnvelope)
+    assert second == _sdk(event)
+    assert second.session is not first.session and second.context.system is not first.context.system
+    assert not hasattr(second.context.system, "extra")

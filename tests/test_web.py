@@ -28,7 +28,13 @@ from tests.helpers import speech_of
 from tools.alexa_signing import CHAIN_URL, Authority
 from tools.envelopes import envelope, intent_request, launch_request
 from web.app import MAX_BODY_BYTES, StartupError, WebSettings, check_startup, create_app
-from web.verification import CACHED_CHAINS, FETCH_TIMEOUT_SECONDS
+from web.verification import (
+    CACHED_CHAINS,
+    FETCH_TIMEOUT_SECONDS,
+    NORMALISED_URLS,
+    VerificationException,
+    normalised_chain_url,
+)
 
 OUR_SKILL = "amzn1.ask.web-test"
 REFUSED = {"error": "verification failed"}
@@ -449,3 +455,27 @@ def test_the_chain_cache_keeps_the_most_recent_urls(authority, signer):
         for chain_url in urls:
             client.post("/", data=_body(), headers=_unsigned(chain_url))
         assert _verifier(app).cached_urls() == urls[2:]
+
+
+def test_a_signed_body_longer_than_one_read_is_read_whole_and_a_short_one_refused(authority, signer):
+    """The body is read in 16 KB chunks up to what Content-Length announced; one that stops
+    short of it is a timed-out read (408), never an answer to part of a body."""
+    client = _client(authority, {CHAIN_URL: signer.chain_pem})
+    body = _body()[:-1] + b" " * 40_000 + b"}"  # three reads
+    response = client.post("/", data=body, headers=signer.headers(body))
+    assert response.status_code == 200, response.get_json()
+    assert speech_of(response.get_json()).startswith("Trigger points can occur in the back of the neck")
+    announced = {"CONTENT_LENGTH": str(len(body) + 10)}
+    short = client.post("/", data=body, headers=signer.headers(body), environ_overrides=announced)
+    assert short.status_code == 408
+
+
+def test_a_refused_certificate_url_is_refused_every_time_and_few_are_kept():
+    """Normal forms are kept for a few URLs; a refusal is never kept in place of one."""
+    normalised_chain_url.cache_clear()
+    for _ in range(2):
+        with pytest.raises(VerificationException):
+            normalised_chain_url("https://s3.amazonaws.com/elsewhere/chain.pem")
+    for number in range(NORMALISED_URLS * 3):
+        assert normalised_chain_url(f"{CHAIN_URL}?{number}") == CHAIN_URL
+    assert normalised_chain_url.cache_info().currsize == NORMALISED_URLS

@@ -142,7 +142,8 @@ class AlexaSkillAdapter(SkillAdapter):
 
 def _read_body() -> bytes:
     """At most MAX_BODY_BYTES, within BODY_SECONDS (each read also has the server's timeout)."""
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+    announced = request.content_length
+    if announced is not None and announced > MAX_BODY_BYTES:
         raise _Refused(413, "body too large")
     deadline = time.monotonic() + BODY_SECONDS
     stream = request.stream
@@ -156,6 +157,8 @@ def _read_body() -> bytes:
                 raise _Refused(413, "body too large")
             if time.monotonic() > deadline:
                 raise _Refused(408, "body too slow")
+            if size == announced:  # all of it: no further read just to find the end
+                break
     except (TimeoutError, ClientDisconnected) as error:  # werkzeug reports a timeout as a disconnect
         raise _Refused(408, "body read timed out") from error
     return b"".join(chunks)

@@ -36,6 +36,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -79,6 +80,7 @@ CONCURRENT_FETCHES = 2  # in all, per process; more are refused at once, not que
 CACHED_CHAINS = 8  # Alexa uses one chain at a time, two around a rotation
 FAILED_FETCH_SECONDS = 30.0  # a URL that failed is not fetched again for this long
 REMEMBERED_FAILURES = 64
+NORMALISED_URLS = 16  # certificate URL headers whose normal form is kept
 
 
 def check_timestamp(request: object, now: datetime | None = None) -> None:
@@ -98,10 +100,13 @@ def check_timestamp(request: object, now: datetime | None = None) -> None:
         raise VerificationException("timestamp outside the tolerance")
 
 
+@lru_cache(maxsize=NORMALISED_URLS)
 def normalised_chain_url(url: str) -> str:
     """Amazon's rules for the certificate URL (https, s3.amazonaws.com, port 443, a path under
     /echo.api/ once normalised), as the one canonical string that is fetched and cached: a
-    query or fragment cannot make a new cache entry or a new download."""
+    query or fragment cannot make a new cache entry or a new download. Alexa sends the same
+    URL on every request, so the answer is kept for a few URLs (a pure function of the
+    header's text, not a verdict on any request; a refused URL is not kept)."""
     if len(url) > MAX_URL_CHARS or "%" in url or "\\" in url:
         raise VerificationException("certificate URL")
     try:
