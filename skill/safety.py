@@ -60,6 +60,7 @@ class SafetyRules:
     question: re.Pattern[str]
     past: re.Pattern[str]
     present: re.Pattern[str]
+    asking: re.Pattern[str]  # a question at the end of a statement: "... is that normal"
     intents: dict[str, str]  # intent name -> reply
     samples: dict[str, tuple[str, ...]]  # intent name -> samples
 
@@ -79,9 +80,11 @@ class SafetyRules:
         return not general or self.present.search(words) is not None
 
     def heard(self, text: str, reply: str) -> Finding | None:
-        """A reply the classifier heard where no pattern matched: a finding only for a
-        statement about the present, never for a general question or the past."""
-        if not self._present(normalize_clitics_apart(text)):
+        """A reply the classifier heard where no pattern matched: a finding only for a plain
+        statement. Anything that asks ("... is that a trapped nerve?"), a general question or
+        the past is left to the answer: the classifier is less sure than a pattern."""
+        words = normalize_clitics_apart(text)
+        if self.question.search(words) or self.past.search(words) or self.asking.search(words):
             return None
         return Finding(HEARD_BY_CLASSIFIER, reply, present=True)
 
@@ -131,6 +134,7 @@ def parse_rules(document: Any) -> SafetyRules:
         question=_compile([question["opening"]], "question.opening"),
         past=_compile([question["past"]], "question.past"),
         present=_compile([question["present"]], "question.present"),
+        asking=_compile([question["asking"]], "question.asking"),
         intents=intents,
         samples=samples,
     )

@@ -258,28 +258,32 @@ def test_the_ask_command_shows_both_requests():
     assert "[not routed to this skill]" in refused.stdout and "Alexa:" not in refused.stdout
 
 
-def _natural_heldout(handler) -> tuple[list, list]:
-    rows = measure_name_free(
-        Simulator(handler, "en-US", LOCAL_SKILL_ID), read_coverage_file(EVAL / "natural_heldout.tsv")
-    )
+def _natural_heldout(handler, name: str = "natural_heldout.tsv") -> tuple[list, list]:
+    rows = measure_name_free(Simulator(handler, "en-US", LOCAL_SKILL_ID), read_coverage_file(EVAL / name))
     return [r for r in rows if r.expected != NO_ANSWER], [r for r in rows if r.expected == NO_ANSWER]
 
 
-def test_natural_heldout_name_free_never_claims_an_unrelated_question(handler):
-    """Reporting set (never tuned on): zero false YES, since a wrong claim hijacks a request
+@pytest.mark.parametrize("name", ["natural_heldout.tsv", "natural_heldout2.tsv"])
+def test_natural_heldout_name_free_never_claims_an_unrelated_question(handler, name):
+    """Reporting sets (never tuned on): zero false YES, since a wrong claim hijacks a request
     that belonged to another skill or to Alexa."""
-    _, unrelated = _natural_heldout(handler)
+    _, unrelated = _natural_heldout(handler, name)
     assert unrelated and [row.utterance for row in unrelated if row.verdict != "NO"] == []
 
 
-@pytest.mark.xfail(
-    reason="recall is the model resolver's and the catch-all's (issue 14); measured in docs/name-free.md",
-    strict=False,
-)
+def _share_of_yes(handler, name: str) -> float:
+    answerable, _ = _natural_heldout(handler, name)
+    return sum(1 for row in answerable if row.verdict == "YES") / len(answerable)
+
+
 def test_natural_heldout_name_free_says_yes_to_nine_in_ten_answerable_questions(handler):
-    answerable, _ = _natural_heldout(handler)
-    yes = sum(1 for row in answerable if row.verdict == "YES")
-    assert yes / len(answerable) >= 0.9
+    """Met: 163 of 171 (95.3%)."""
+    assert _share_of_yes(handler, "natural_heldout.tsv") >= 0.9
+
+
+@pytest.mark.xfail(strict=True, reason="not met yet: 139 of 156 (89.1%); recall is issue 14's")
+def test_natural_heldout2_name_free_says_yes_to_nine_in_ten_answerable_questions(handler):
+    assert _share_of_yes(handler, "natural_heldout2.tsv") >= 0.9
 
 
 # -- Manifest, linter, ingress points.

@@ -347,3 +347,13 @@ def test_the_classifier_never_alarms_on_a_question_the_past_or_a_request(session
     received = ask(session, "QuestionIntent", query=query)
     assert "9 1 1" not in speech_of(received)
     assert received["response"]["shouldEndSession"] is False
+
+
+def test_the_classifier_net_listens_only_to_plain_statements():
+    """Less sure than a pattern, so a statement that asks something is left to the answer."""
+    from skill.safety import heard
+
+    assert heard("my arm feels weak and tingly", EMERGENCY) is not None
+    assert heard("my arm feels weak and tingly is that a trapped nerve", EMERGENCY) is None
+    assert heard("what should I do about a weak arm", EMERGENCY) is None
+    assert heard("my arm went weak and tingly last week", EMERGENCY) is None
