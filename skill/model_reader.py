@@ -120,19 +120,24 @@ class ModelReader:
         names.update({name: name for name in types if name not in names})
         fields = [(attribute, key, types[attribute]) for attribute, key in names.items()]
         known = set(names.values())
+        declared = {key: (attribute, kind) for attribute, key, kind in fields}
         # JSON key -> (attribute, reader, the type a value already has when it needs no
-        # reading), resolved on first use (a type may contain itself).
+        # reading), resolved the first time a payload holds the key: a field's class is
+        # imported only when a request carries it (all of them made a cold launch a third dearer).
         by_key: dict[str, tuple[str, Reader, Any]] = {}
 
+        def field_of(key: str) -> tuple[str, Reader, Any] | None:
+            if key not in declared:
+                return None
+            attribute, kind = declared[key]
+            found = by_key[key] = (attribute, self._reader(kind), _plain(kind))
+            return found
+
         def read_object(payload: dict[str, Any]) -> Any:
-            if not by_key:
-                by_key.update(
-                    {key: (attribute, self._reader(kind), _plain(kind)) for attribute, key, kind in fields}
-                )
             instance = model()
             unknown = False
             for key, value in payload.items():
-                field = by_key.get(key)
+                field = by_key.get(key) or field_of(key)
                 if field is None:
                     unknown = True
                 elif value is None or type(value) is field[2]:  # what every reader returns as it is

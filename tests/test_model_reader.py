@@ -101,3 +101,22 @@ def test_each_read_makes_its_own_objects() -> None:
     assert second == _sdk(event)
     assert second.session is not first.session and second.context.system is not first.context.system
     assert not hasattr(second.context.system, "extra")
+
+
+def test_a_request_imports_only_the_models_it_carries():
+    """A cold launch used to import every model a field could hold (the whole APL package):
+    a third more CPU before the first reply."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from ask_sdk_model import RequestEnvelope\n"
+        "from skill.model_reader import ModelReader\n"
+        "ModelReader().read(json.load(open('events/launch.json')), RequestEnvelope)\n"
+        "print(sorted(name for name in sys.modules if '.presentation.apl' in name))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
