@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.dialogue import SAFETY_PROMPTS
+from skill.guards import FALLBACK_INTENT
 from skill.phrases import phrases_for
 from skill.safety import safety_rules
 from skill.store import AnswerStore
@@ -92,7 +93,7 @@ def simulator_path(handler: Handler, locale: str) -> Runner:
 def classifier_path(store: AnswerStore, locale: str) -> Runner:
     """Plain TF-IDF (word 1-2 grams) and logistic regression on the declared samples, with a
     probability floor chosen by cross-validation over the same samples."""
-    from tools.training import FALLBACK_INTENT, independent_classifier
+    from tools.training import independent_classifier
 
     model = json.loads(model_path(locale).read_text(encoding="utf-8"))
     predict = independent_classifier(model)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skill.guards import FALLBACK_INTENT
 from tools.envelopes import can_fulfill_request, intent_request
-from tools.nlu import FALLBACK_INTENT, Resolution
+from tools.nlu import Resolution
 from tools.simulator import NO_ANSWER, Exchange, Simulator, describe_exchange, read_coverage_file
 
 INTERFACE = "CAN_FULFILL_INTENT_REQUEST"

@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skill.guards import FALLBACK_INTENT
 from tools.classifier import Classifier, classifier_path, load_classifier
 from tools.invocation import ASK_VERBS, CONNECTING_WORDS, LAUNCH_VERBS
 from tools.model import MODEL_DIR, model_path
 
 BUILTIN_UTTERANCES = Path(__file__).parent / "data" / "builtin_utterances.json"
-FALLBACK_INTENT = "AMAZON.FallbackIntent"
-
-
 _PUNCTUATION = re.compile(r"[^\w\s'{}]")
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from skill.data_files import data_path
-from skill.guards import load_guards
+from skill.guards import FALLBACK_INTENT, load_guards
 from skill.safety import safety_rules
 from skill.second_opinion import MODEL_FILE, question_features, safety_label
 from skill.store import AnswerStore
 from tools.model import load_template
-from tools.training import FALLBACK_INTENT, REGULARISATION, linear_weights, same_within_tolerance
+from tools.training import REGULARISATION, linear_weights, same_within_tolerance
 
 QUESTION_MODEL = Path(data_path(MODEL_FILE))
 NOT_ANSWERED = "none"  # the fallback's samples: near the topic, nothing in the store

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skill.guards import FALLBACK_INTENT
 from tools.devices import Device
 from tools.display import describe_response
 from tools.envelopes import Handler, LocalSession, intent_request, launch_request
-from tools.nlu import FALLBACK_INTENT, Resolution, Resolver
+from tools.nlu import Resolution, Resolver
 
 NO_ANSWER = "none"
 

@@ -22,11 +22,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from skill.guards import FALLBACK_INTENT
 from tools.classifier import CLASSIFIER_DIR, Classifier, classifier_path, features
 from tools.model import MODEL_DIR, model_path
 
 BUILTIN_UTTERANCES = Path(__file__).parent / "data" / "builtin_utterances.json"
-FALLBACK_INTENT = "AMAZON.FallbackIntent"
 FOLDS = 10
 SEED = 0
 REGULARISATION = 10.0  # LogisticRegression's C
