@@ -14,37 +14,25 @@ from typing import Any
 
 import pytest
 
-from tools.safety_eval import all_locales, measure
+from tools.safety_eval import SPLITS, all_locales, measure
 from tools.safety_report import DOC, rows
 
 pytestmark = pytest.mark.slow
 LOCALES = all_locales()
 
 
-@pytest.fixture(scope="module")
-def heldout() -> dict[str, Any]:
-    return measure(LOCALES, "heldout")
+def _split_figures(split: str) -> Any:
+    """One module-scoped fixture per split of tools.safety_eval.SPLITS, named after it."""
+
+    @pytest.fixture(scope="module", name=split)
+    def figures() -> dict[str, Any]:
+        return measure(LOCALES, split)
+
+    return figures
 
 
-@pytest.fixture(scope="module")
-def heldout2() -> dict[str, Any]:
-    """Written later, blind, and measured before that session's tuning: the fresher floor."""
-    return measure(LOCALES, "heldout2")
-
-
-@pytest.fixture(scope="module")
-def dev() -> dict[str, Any]:
-    return measure(LOCALES, "dev")
-
-
-@pytest.fixture(scope="module")
-def dev3() -> dict[str, Any]:
-    return measure(LOCALES, "dev3")
-
-
-@pytest.fixture(scope="module")
-def dev4() -> dict[str, Any]:
-    return measure(LOCALES, "dev4")
+# heldout2 was written later, blind, and measured before that session's tuning: the fresher floor.
+heldout, heldout2, dev, dev3, dev4 = map(_split_figures, SPLITS)
 
 
 def _figures(found: dict[str, Any]) -> dict[str, Any]:
