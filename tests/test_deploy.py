@@ -21,6 +21,7 @@ from skill.phrases import supported_locales
 from skill.ranking import QUESTION_INDEX_FILE
 from skill.second_opinion import MODEL_FILE
 from tests.helpers import lambda_python, require_tool, run_cli, speech_of
+from tools.artifact import UNUSED_DEPENDENCY_FILES
 from tools.events import EVENTS_DIR, drifted_events, write_events
 from tools.lint import lint_files, lint_model
 from tools.model import MODEL_DIR, model_path
@@ -102,6 +103,8 @@ def test_the_artifact_holds_only_what_runs(artifact):
     # Lean: ask-sdk-core declares these, but nothing the skill runs imports them.
     for unused in ("requests", "urllib3", "charset_normalizer", "idna", "certifi", "tzdata"):
         assert not (artifact / unused).exists(), unused
+    for unused_file in UNUSED_DEPENDENCY_FILES:
+        assert not (artifact / unused_file).exists(), unused_file
     assert (artifact / "skill" / "data" / QUESTION_INDEX_FILE).is_file()
     assert (artifact / "skill" / "data" / regexes.PROGRAMS_FILE).is_file()
     assert (artifact / "skill" / "data" / packed_name(MODEL_FILE)).is_file()

@@ -4,13 +4,14 @@ same probabilities, and never a pack of some other JSON."""
 from __future__ import annotations
 
 import marshal
+from array import array
 from pathlib import Path
 
 import pytest
 
 from skill.data_files import read_json
 from skill.linear_model import LinearModel
-from skill.packed_model import PackedRows, checksum, pack, unpacked
+from skill.packed_model import PackedRows, byte_planes, checksum, pack, unpacked
 from skill.second_opinion import MODEL_FILE, question_features
 
 DEV_SETS = sorted((Path(__file__).parent / "data" / "eval").glob("*_dev*.tsv"))
@@ -54,6 +55,7 @@ def test_packed_rows_of_the_wrong_width_are_refused():
     width = packed["width"]
     assert width == len(document["labels"]) + 1
     LinearModel(document)  # as packed
-    narrower = PackedRows(packed["names"][:1], packed["scaled"][: 4 * (width - 1)], width - 1)
+    counts = array("i", range(width - 1))
+    narrower = PackedRows(packed["names"][:1], byte_planes(counts), width - 1)
     with pytest.raises(ValueError, match="one coefficient per label"):
         LinearModel({**document, "features": narrower})

@@ -2,10 +2,10 @@
 Lambda's Python: ``python3.13 -B -m tools.artifact ARTIFACTS_DIR``.
 
 Copies the package's own files (its modules and data files, never a developer's
-``__pycache__``), builds the catch-all's index into a data file, stores the compiled
-programs of the data files' regular expressions (``skill/regexes.py``) and packs the second
-opinion's weights in place of their JSON (``skill/packed_model.py``), so that no request pays
-for any of that.
+``__pycache__``), removes the dependencies' files that the skill never uses, builds the
+catch-all's index into a data file, stores the compiled programs of the data files' regular
+expressions (``skill/regexes.py``) and packs the second opinion's weights in place of their
+JSON (``skill/packed_model.py``), so that no request pays for any of that.
 The Makefile then compiles everything to bytecode.
 """
 
@@ -36,6 +36,16 @@ _PARSER: Any = importlib.import_module("re._parser")
 _COMPILER: Any = importlib.import_module("re._compiler")
 
 PACKAGE = Path(__file__).resolve().parents[1] / "skill"
+
+# Files of the locked packages that nothing the skill runs imports or reads: dateutil's
+# recurrence rules and Easter dates, and its own copy of the time zone database (about 150 KB
+# that zipping cannot shrink; the SDK only parses timestamps, which carry their offset).
+# tests/test_deploy.py runs every event through the artifact without them.
+UNUSED_DEPENDENCY_FILES = (
+    "dateutil/rrule.py",
+    "dateutil/easter.py",
+    "dateutil/zoneinfo/dateutil-zoneinfo.tar.gz",
+)
 
 
 def package_files(package: Path = PACKAGE) -> list[Path]:
@@ -82,6 +92,8 @@ def build(artifacts_dir: Path) -> None:
     (target / "data" / regexes.PROGRAMS_FILE).write_bytes(regex_programs(data_file_sources()))
     (target / "data" / packed_name(MODEL_FILE)).write_bytes(pack(MODEL_FILE))
     (target / "data" / MODEL_FILE).unlink()  # the packed file holds all of it
+    for unused in UNUSED_DEPENDENCY_FILES:
+        (artifacts_dir / unused).unlink()  # a new version that moved one fails the build here
 
 
 if __name__ == "__main__":
