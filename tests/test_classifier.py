@@ -12,6 +12,7 @@ from tests.helpers import run_cli
 from tools.classifier import classifier_path, features, load_classifier
 from tools.model import model_path
 from tools.nlu import FALLBACK_INTENT, Resolver
+from tools.training import Held, Sample, choose_thresholds
 
 
 def _require_sklearn() -> None:
@@ -98,3 +99,16 @@ def test_coverage_cv_prints_accuracy_pairs_and_misattributed_samples():
 def test_coverage_needs_a_file_or_cv():
     result = run_cli("coverage")
     assert result.returncode == 2 and "--cv" in result.stderr
+
+
+def test_the_rejection_threshold_follows_the_plateau_not_a_lone_peak():
+    """Scores by threshold: a broad plateau (0.20 to 0.40) and one grid point above it
+    (0.56), which a sample more or less would make or break: the choice is on the plateau."""
+    right = Sample("where are the knots in my neck", "NeckIntent", True)
+
+    def held(count: int, predicted: str, probability: float) -> list[Held]:
+        return [Held(right, predicted, probability, 1.0)] * count
+
+    samples = held(5, "NeckIntent", 0.40) + held(10, "DoctorIntent", 0.19)
+    samples += held(6, "NeckIntent", 0.56) + held(3, "DoctorIntent", 0.55)
+    assert 0.2 <= choose_thresholds(samples)["probability"] <= 0.4
