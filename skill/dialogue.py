@@ -13,26 +13,20 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from skill.conversation import MAX_MISSES, ConversationState, Kind, Offer, Part, Pending, Said
-from skill.guards import Decline, Guard, Guards, closest_offer, load_guards
-from skill.off_topic import is_non_health
 from skill.phrases import Phrases, join_naturally, phrases_for
-from skill.prompts import PromptKey, is_prompt_key
-from skill.safety import CRISIS, EMERGENCY, POISONING, Finding, assess, heard
+from skill.prompts import is_prompt_key
+from skill.safety_replies import POISONING, SAFETY_PROMPTS
 from skill.store import AnswerStore, Entry
 
 if TYPE_CHECKING:
+    from skill.guards import Decline, Guard, Guards
     from skill.ranking import Decision
+    from skill.safety import Finding
     from skill.second_opinion import ReviewedMatcher
 
 HELP_EXAMPLE_COUNT = 4
 SUGGESTION_COUNT = 3
 GUARD_REASON = "guard_"  # a miss whose opening sentence is a guard's reply
-# Each safety reply's prompts: speech, card title, card text.
-SAFETY_PROMPTS: dict[str, tuple[PromptKey, PromptKey, PromptKey]] = {
-    EMERGENCY: ("emergency", "emergency_card_title", "emergency_card"),
-    POISONING: ("poisoning", "poisoning_card_title", "poisoning_card"),
-    CRISIS: ("crisis", "crisis_card_title", "crisis_card"),
-}
 
 
 @dataclass(frozen=True)
@@ -184,7 +178,10 @@ class Dialogue:
     def question(self, query: str, state: ConversationState) -> Turn:
         """A free-form question: emergencies first, then guards, then an answer only when
         confident and only when the entry gives what was asked ("how long", "how much");
-        else a decline that fits: a guard's, not about health at all, or not in the store."""
+        else a decline that fits: a guard's, not about health at all, or not in the store.
+        The safety rules and the guards are imported here: a launch does not need them."""
+        from skill.safety import assess
+
         finding = assess(query)
         if finding is not None and finding.ends_session:
             return self.safety(finding.reply, state, finding)
@@ -192,6 +189,10 @@ class Dialogue:
         return turn if finding is None else self._mentioning(finding, turn)
 
     def _question(self, query: str, state: ConversationState, heard_no_alarm: bool) -> Turn:
+        from skill.guards import closest_offer
+        from skill.off_topic import is_non_health
+        from skill.safety import heard
+
         matcher = self._matcher()
         decision = matcher.decide(query)
         if decision.answer is None and heard_no_alarm:
@@ -237,6 +238,8 @@ class Dialogue:
 
     def guard(self, guard: Guard, state: ConversationState) -> Turn:
         """A guard intent: Alexa sends no words, so the category's own offer follows."""
+        from skill.guards import Decline
+
         return self._decline(Decline(guard.reply, guard.offer, source=guard.id), state)
 
     def accept(self, state: ConversationState) -> Turn:
@@ -439,6 +442,8 @@ class Dialogues:
 
     @cached_property
     def guards(self) -> Guards:
+        from skill.guards import load_guards
+
         return load_guards(self.store)
 
     @cached_property

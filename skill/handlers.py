@@ -20,7 +20,6 @@ from skill.intents import catch_all_intent
 from skill.logs import ERROR, log_event
 from skill.name_free import CanFulfillIntentRequestHandler
 from skill.request_context import context_of, request_summary
-from skill.safety import safety_rules
 from skill.speech import fit_card, to_ssml
 
 # What the unanswered-question log keeps (docs/privacy.md): the first 200 characters,
@@ -79,11 +78,15 @@ class SafetyIntentHandler(DialogueHandler):
     could run on them; the intent itself says which reply they need."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("IntentRequest")(handler_input) and (
-            _intent_name(handler_input) in safety_rules().intents
-        )
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        from skill.safety import safety_rules  # not on a launch
+
+        return _intent_name(handler_input) in safety_rules().intents
 
     def respond(self, dialogue: Dialogue, state: ConversationState, handler_input: HandlerInput) -> Turn:
+        from skill.safety import safety_rules
+
         reply = safety_rules().intents[_intent_name(handler_input)]
         log_event("safety", category=reply, path="intent", locale=dialogue.phrases.facts.locale)
         return dialogue.safety(reply, state)

@@ -78,3 +78,32 @@ def test_the_demo_runs_end_to_end():
     assert "Alexa: Welcome to Trigger Point Guide" in result.stdout
     assert "Please call 9 1 1" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+CATCH_ALL_MODULES = ("skill.guards", "skill.ranking", "skill.safety", "skill.second_opinion")
+
+
+def _catch_all_modules_loaded(event_file: str) -> list[str]:
+    """Which of them a fresh interpreter has loaded after the Lambda handler answered the event."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "sys.path.insert(0, 'lambda')\n"
+        "from lambda_function import handler\n"
+        "handler(json.load(open(sys.argv[1])), None)\n"
+        f"print('loaded:' + ','.join(name for name in {CATCH_ALL_MODULES!r} if name in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", code, event_file], cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    (loaded,) = [line for line in run.stdout.splitlines() if line.startswith("loaded:")]
+    return [name for name in loaded.removeprefix("loaded:").split(",") if name]
+
+
+def test_a_cold_launch_loads_no_catch_all_machinery_and_a_question_does():
+    """A launch needs none of the safety rules, guards, ranking or second opinion: importing
+    them (their data classes, their patterns) was about a twentieth of a cold launch."""
+    assert _catch_all_modules_loaded("events/launch.json") == []
+    assert _catch_all_modules_loaded("events/question-answered.json") == list(CATCH_ALL_MODULES)

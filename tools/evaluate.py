@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skill.dialogue import SAFETY_PROMPTS
 from skill.guards import FALLBACK_INTENT
 from skill.phrases import phrases_for
 from skill.safety import safety_rules
+from skill.safety_replies import SAFETY_PROMPTS
 from skill.store import AnswerStore
 from tools.envelopes import LOCAL_SKILL_ID, Handler, LocalSession, intent_request
 from tools.model import model_path
