@@ -15,11 +15,10 @@ from typing import Any
 
 from skill import regexes
 from skill.data_files import read_json
+from skill.safety_replies import CRISIS, EMERGENCY, POISONING, REPLIES
 from skill.text import normalize, normalize_clitics_apart
 
 # The replies the skill has for a safety finding (prompts.json holds their words).
-EMERGENCY, POISONING, CRISIS = "emergency", "poisoning", "crisis"
-REPLIES = frozenset({EMERGENCY, POISONING, CRISIS})
 # Samples each safety intent needs so that Alexa's NLU prefers it for a present emergency.
 MIN_SAMPLES = {EMERGENCY: 40, POISONING: 15, CRISIS: 30}
 SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")
@@ -131,7 +130,7 @@ def parse_rules(document: Any) -> SafetyRules:
     return SafetyRules(
         categories=categories,
         benign=_compile(document["benign"], "benign"),
-        question=_compile([question["opening"]], "question.opening"),
+        question=_compile([question["opening"], question["general"]], "question.opening or general"),
         past=_compile([question["past"]], "question.past"),
         present=_compile([question["present"]], "question.present"),
         asking=_compile([question["asking"]], "question.asking"),

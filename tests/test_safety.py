@@ -47,11 +47,10 @@ def test_each_safety_intent_names_the_locales_number_first_in_one_breath_and_end
     assert "reprompt" not in received["response"]
     card = received["response"]["card"]["content"]
     assert facts.emergency_number in card
-    # Emergency and crisis are easy to confuse in a sentence: both speak the crisis line,
-    # and every card holds it (an overdose may be self-harm too).
+    # Emergency, overdose and crisis are easy to confuse in a sentence (an overdose may be
+    # self-harm too): every reply speaks the crisis line, and every card holds it.
     assert facts.crisis_line.number in card
-    if reply != POISONING:
-        assert facts.crisis_line.spoken in spoken
+    assert facts.crisis_line.spoken in spoken
     if reply == POISONING:
         assert "medicine" not in spoken.lower()
         poison = facts.poison_control
@@ -172,6 +171,45 @@ def test_a_question_that_mentions_an_emergency_gets_one_sentence_then_the_answer
     assert store.get(answer_id).speech in spoken
     assert spoken.count("9 1 1") == 1  # the answer's own safety line is not said twice
     assert received["response"]["shouldEndSession"] is False
+
+
+# Alarming words in a general question, the past or an idiom: never a present emergency.
+GENERAL_OR_PAST = (
+    "I was in a car crash five years ago, could that be why my upper back hurts",
+    "my sister says trigger points can make your chest hurt, is she right",
+    "after a bad fall could you end up with a trapped nerve",
+    "I fainted once at the gym last year, is that normal with trigger points",
+    "we did suicide runs at practice and now my traps are knotted",
+)
+
+
+@pytest.mark.parametrize("query", GENERAL_OR_PAST)
+def test_a_general_question_or_the_past_is_never_ended_by_an_alarm(session, query):
+    """A reminder of the number at most: the question stays open and gets its answer."""
+    received = ask(session, "QuestionIntent", query=query)
+    assert received["response"]["shouldEndSession"] is False
+    finding = assess(query)
+    assert finding is None or not finding.ends_session
+
+
+# Question words, the past or a "how much" do not make these general: each is happening now.
+PRESENT_WHATEVER_THE_WORDS = {
+    "is this a heart attack": EMERGENCY,
+    "I fell down the stairs yesterday and now I can't feel my legs, what do I do": EMERGENCY,
+    "I swallowed a whole bottle of pills twenty minutes ago": POISONING,
+    "I'm sitting here holding a blade": CRISIS,
+    "I've been stockpiling my muscle relaxers": CRISIS,
+    "how much flexeril would it take to never wake up": CRISIS,
+    "I'm on the roof of the building and I'm going to jump": CRISIS,
+}
+
+
+@pytest.mark.parametrize(("query", "reply"), PRESENT_WHATEVER_THE_WORDS.items())
+def test_a_present_emergency_or_crisis_ends_the_session_whatever_the_question_words(session, query, reply):
+    finding = assess(query)
+    assert finding is not None and finding.reply == reply and finding.ends_session
+    received = ask(session, "QuestionIntent", query=query)
+    assert received["response"]["shouldEndSession"] is True
 
 
 @pytest.mark.parametrize(

@@ -99,7 +99,7 @@ def run_intent(handler: Any, utterance: str, locale: str, category: str) -> dict
 
 
 # The splits of both sets: emergency_<split>.tsv and alarming_ordinary_<split>.tsv.
-SPLITS = ("heldout", "heldout2", "dev", "dev3", "dev4")
+SPLITS = ("heldout", "heldout2", "dev", "dev3", "dev4", "dev5")
 
 
 def measure(locales: list[str], split: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tools.safety_eval import BEFORE_COMMIT, HERE, all_locales, measure, measure_at_commit
+from tools.safety_eval import BEFORE_COMMIT, HERE, SPLITS, all_locales, measure, measure_at_commit
 
 DOC = HERE / "docs" / "safety.md"
 START, END = "<!-- safety-report:start -->", "<!-- safety-report:end -->"
@@ -64,7 +64,7 @@ def render(split: str, before: dict[str, Any], after: dict[str, Any]) -> list[st
     return header + rows(before, f"before ({BEFORE_COMMIT})") + rows(after, "after") + [""]
 
 
-def report(splits: tuple[str, ...] = ("heldout", "heldout2", "dev", "dev3", "dev4")) -> str:
+def report(splits: tuple[str, ...] = SPLITS) -> str:
     lines = [START, "", f"Measured by `python -m tools safety-report` (before: commit {BEFORE_COMMIT}).", ""]
     for split in splits:
         lines += render(split, measure_at_commit(BEFORE_COMMIT, split), measure(all_locales(), split))
