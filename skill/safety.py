@@ -60,6 +60,7 @@ class SafetyRules:
     past: re.Pattern[str]
     present: re.Pattern[str]
     asking: re.Pattern[str]  # a question at the end of a statement: "... is that normal"
+    request: re.Pattern[str]  # a request to the speaker: "remind me to ring mum at five"
     intents: dict[str, str]  # intent name -> reply
     samples: dict[str, tuple[str, ...]]  # intent name -> samples
 
@@ -80,10 +81,11 @@ class SafetyRules:
 
     def heard(self, text: str, reply: str) -> Finding | None:
         """A reply the classifier heard where no pattern matched: a finding only for a plain
-        statement. Anything that asks ("... is that a trapped nerve?"), a general question or
-        the past is left to the answer: the classifier is less sure than a pattern."""
+        statement. Anything that asks ("... is that a trapped nerve?"), a general question,
+        the past or a request to the speaker is left to the answer: the classifier is less
+        sure than a pattern."""
         words = normalize_clitics_apart(text)
-        if self.question.search(words) or self.past.search(words) or self.asking.search(words):
+        if any(rule.search(words) for rule in (self.question, self.past, self.asking, self.request)):
             return None
         return Finding(HEARD_BY_CLASSIFIER, reply, present=True)
 
@@ -134,6 +136,7 @@ def parse_rules(document: Any) -> SafetyRules:
         past=_compile([question["past"]], "question.past"),
         present=_compile([question["present"]], "question.present"),
         asking=_compile([question["asking"]], "question.asking"),
+        request=_compile([question["request"]], "question.request"),
         intents=intents,
         samples=samples,
     )

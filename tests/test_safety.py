@@ -381,6 +381,10 @@ def test_a_present_emergency_no_pattern_knows_is_heard_by_the_classifier(session
         "who wrote pride and prejudice",
         "i nearly fainted laughing at my mate's joke yesterday",
         "play my workout playlist",
+        "remind me to ring my brother at seven",
+        "ring dad at six",
+        "call my wife",
+        "text john that I'm running late",
     ],
 )
 def test_the_classifier_never_alarms_on_a_question_the_past_or_a_request(session, query):

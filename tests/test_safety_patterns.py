@@ -82,6 +82,7 @@ def _document() -> dict:
         (lambda d: d["question"].update(opening="(broken"), r"^safety\.json question\.opening or general: "),
         (lambda d: d["question"].update(general="(broken"), r"^safety\.json question\.opening or general: "),
         (lambda d: d["question"].update(past="(broken"), r"^safety\.json question\.past: "),
+        (lambda d: d["question"].update(request="(broken"), r"^safety\.json question\.request: "),
         (lambda d: d["question"].update(present="(broken"), r"^safety\.json question\.present: "),
         (lambda d: d["intents"]["EmergencyIntent"]["samples"].append("call 9 1 1"), "may hold only letters"),
         (
