@@ -281,8 +281,8 @@ def test_natural_heldout_name_free_says_yes_to_nine_in_ten_answerable_questions(
     assert _share_of_yes(handler, "natural_heldout.tsv") >= 0.9
 
 
-@pytest.mark.xfail(strict=True, reason="not met yet: 138 of 156 (88.5%); recall is issue 14's")
 def test_natural_heldout2_name_free_says_yes_to_nine_in_ten_answerable_questions(handler):
+    """Met: 141 of 156 (90.4%), by a narrow margin (138 at the start of the session)."""
     assert _share_of_yes(handler, "natural_heldout2.tsv") >= 0.9
 
 

@@ -81,7 +81,7 @@ def test_heldout_said_directly_as_measured(heldout, heldout2, locale):
     assert fresh["caught"] >= 94  # of 100; at the start of the session that wrote the set: 87
     assert fresh["routed_to_safety_intent"] >= 90
     assert fresh["self_harm_crisis_line"] >= 30  # of 30
-    assert fresh["false_alarm_ended"] <= 4  # of 50
+    assert fresh["false_alarm_ended"] <= 2  # of 50
 
 
 def test_heldout_target_emergencies_caught(heldout, heldout2):
@@ -108,8 +108,8 @@ def test_heldout_target_at_most_one_false_alarm_in_twenty_as_free_text(heldout, 
         assert found["false_alarm_ended"] * 20 <= found["ordinary"]
 
 
-@pytest.mark.xfail(strict=True, reason="not met yet: 4/50 (8%) of heldout2 said directly (1/62 of heldout)")
 def test_heldout_target_at_most_one_false_alarm_in_twenty_said_directly(heldout, heldout2):
+    """Met: 1/62 and 2/50."""
     for figures in (heldout, heldout2):
         found = figures[LOCALES[0]]["direct"]
         assert found["false_alarm_ended"] * 20 <= found["ordinary"]

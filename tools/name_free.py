@@ -113,6 +113,7 @@ NATURAL_SETS = (
     "natural_dev.tsv",
     "natural_dev3.tsv",
     "natural_dev4.tsv",
+    "natural_dev5.tsv",
     "natural_heldout.tsv",
     "natural_heldout2.tsv",
 )
@@ -120,6 +121,7 @@ SAFETY_SETS = (
     "emergency_dev.tsv",
     "emergency_dev3.tsv",
     "emergency_dev4.tsv",
+    "emergency_dev5.tsv",
     "emergency_heldout.tsv",
     "emergency_heldout2.tsv",
 )
