@@ -180,6 +180,7 @@ GENERAL_OR_PAST = (
     "after a bad fall could you end up with a trapped nerve",
     "I fainted once at the gym last year, is that normal with trigger points",
     "we did suicide runs at practice and now my traps are knotted",
+    "it's hard to breathe when I turn because of a knot in my back, is that normal",
 )
 
 

@@ -115,7 +115,7 @@ def test_heldout_target_at_most_one_false_alarm_in_twenty_said_directly(heldout,
         assert found["false_alarm_ended"] * 20 <= found["ordinary"]
 
 
-@pytest.mark.xfail(strict=True, reason="not met yet: 2 and 1 answerable questions end in a false alarm")
+@pytest.mark.xfail(strict=True, reason="not met yet: 2 and 1 cut off as free text, 0 said directly")
 def test_heldout_target_no_answerable_question_is_cut_off(heldout, heldout2):
     for figures in (heldout, heldout2):
         for path in ("free_text", "direct"):
