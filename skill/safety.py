@@ -18,7 +18,6 @@ from skill.data_files import read_json
 from skill.safety_replies import CRISIS, EMERGENCY, POISONING, REPLIES
 from skill.text import normalize, normalize_clitics_apart
 
-# The replies the skill has for a safety finding (prompts.json holds their words).
 # Samples each safety intent needs so that Alexa's NLU prefers it for a present emergency.
 MIN_SAMPLES = {EMERGENCY: 40, POISONING: 15, CRISIS: 30}
 SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")

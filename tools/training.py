@@ -127,18 +127,21 @@ def choose_thresholds(held: list[Held] | tuple[Held, ...]) -> dict[str, float]:
                 total -= WRONG_COST
         return total
 
-    best: tuple[float, float, float] | None = None
-    for known in KNOWN_GRID:
-        curve = [score(probability, known) for probability in PROBABILITY_GRID]
-        for step, probability in enumerate(PROBABILITY_GRID):
-            # The grid's edge values stand in for the points beyond it.
-            window = [
-                curve[min(max(near, 0), len(curve) - 1)]
-                for near in range(step - SMOOTHING, step + SMOOTHING + 1)
-            ]
-            candidate = (sum(window) / len(window), probability, known)  # ties: the stricter pair
-            best = candidate if best is None or candidate > best else best
-    assert best is not None
+    curves = {known: [score(probability, known) for probability in PROBABILITY_GRID] for known in KNOWN_GRID}
+    last = len(PROBABILITY_GRID) - 1
+
+    def smoothed(known: float, step: int) -> float:
+        """The curve's mean around ``step``; the grid's edge values stand in beyond it."""
+        window = [
+            curves[known][min(max(near, 0), last)] for near in range(step - SMOOTHING, step + SMOOTHING + 1)
+        ]
+        return sum(window) / len(window)
+
+    best = max(  # ties: the stricter pair
+        (smoothed(known, step), probability, known)
+        for known in KNOWN_GRID
+        for step, probability in enumerate(PROBABILITY_GRID)
+    )
     return {"probability": best[1], "known": best[2]}
 
 
