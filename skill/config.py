@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _FALSE = frozenset({"0", "false", "no", "off"})
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """``skill_id``: the only Alexa skill allowed to call us (None: any, for local use)."""
 
     skill_id: str | None = None
@@ -29,13 +28,14 @@ class Settings:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        default = cls._field_defaults
         return cls(
             skill_id=env.get("SKILL_ID", "").strip() or None,
-            log_level=env.get("LOG_LEVEL", "").strip().upper() or cls.log_level,
+            log_level=env.get("LOG_LEVEL", "").strip().upper() or default["log_level"],
             web_verify=env.get("ALEXA_VERIFY", "1").strip().lower() not in _FALSE,
             web_any_skill=env.get("ALEXA_ANY_SKILL", "0").strip().lower() not in _FALSE,
-            web_host=env.get("HOST", "").strip() or cls.web_host,
-            web_port=int(env.get("PORT", "").strip() or cls.web_port),
-            web_workers=int(env.get("WEB_WORKERS", "").strip() or cls.web_workers),
-            web_threads=int(env.get("WEB_THREADS", "").strip() or cls.web_threads),
+            web_host=env.get("HOST", "").strip() or default["web_host"],
+            web_port=int(env.get("PORT", "").strip() or default["web_port"]),
+            web_workers=int(env.get("WEB_WORKERS", "").strip() or default["web_workers"]),
+            web_threads=int(env.get("WEB_THREADS", "").strip() or default["web_threads"]),
         )

@@ -9,9 +9,8 @@ only what we wrote is ever sent back.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from skill.store import AnswerStore, Entry
 
@@ -36,14 +35,12 @@ class Offer(StrEnum):
     RELATED = "related"
 
 
-@dataclass(frozen=True)
-class Spoken:
+class Spoken(NamedTuple):
     entry: Entry
     part: Part
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(NamedTuple):
     entry: Entry
     offer: Offer
 
@@ -65,8 +62,7 @@ MAX_MISSES = 3  # the third miss in a row closes the session
 _REASON = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
-@dataclass(frozen=True)
-class Said:
+class Said(NamedTuple):
     """What the skill said last, as a reference it can be rebuilt from word for word.
 
     Never the text itself: session attributes come back as untrusted input, and a
@@ -82,14 +78,13 @@ class Said:
     covers: tuple[str, ...] = ()  # MISS: keywords of the offered answer the question named
 
 
-@dataclass(frozen=True)
-class ConversationState:
+class ConversationState(NamedTuple):
     """What was said last, what was offered next, which answers were heard, and how many
     requests in a row the skill could not help with."""
 
     last: Spoken | None = None
     pending: Pending | None = None
-    heard: tuple[str, ...] = field(default=())
+    heard: tuple[str, ...] = ()
     said: Said | None = None
     misses: int = 0
     warned: bool = False  # the emergency sentence was said on a miss in this session
@@ -128,19 +123,19 @@ class ConversationState:
 
     def after_speaking(self, entry: Entry, part: Part, pending: Pending | None) -> ConversationState:
         heard = self.heard if entry.id in self.heard else (*self.heard, entry.id)
-        return replace(self, last=Spoken(entry, part), pending=pending, heard=heard)
+        return self._replace(last=Spoken(entry, part), pending=pending, heard=heard)
 
     def with_pending(self, pending: Pending | None) -> ConversationState:
-        return replace(self, pending=pending)
+        return self._replace(pending=pending)
 
     def saying(self, said: Said) -> ConversationState:
         """After a turn that helped: remember what was said; the run of misses is over."""
-        return replace(self, said=said, misses=0)
+        return self._replace(said=said, misses=0)
 
     def missing(self, said: Said) -> ConversationState:
         """After a turn that could not help: one more miss in a row."""
-        return replace(
-            self, said=said, misses=min(self.misses + 1, MAX_MISSES), warned=self.warned or said.warned
+        return self._replace(
+            said=said, misses=min(self.misses + 1, MAX_MISSES), warned=self.warned or said.warned
         )
 
 

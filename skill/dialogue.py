@@ -8,9 +8,8 @@ place and testable without building envelopes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from skill.conversation import MAX_MISSES, ConversationState, Kind, Offer, Part, Pending, Said
 from skill.phrases import Phrases, join_naturally, phrases_for
@@ -29,14 +28,12 @@ SUGGESTION_COUNT = 3
 GUARD_REASON = "guard_"  # a miss whose opening sentence is a guard's reply
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     title: str
     text: str
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(NamedTuple):
     """What a device with a screen shows: a headline, the written text, touchable questions."""
 
     headline: str
@@ -46,8 +43,7 @@ class Screen:
     buttons: tuple[Entry, ...] = ()
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """Speech segments (plain text, spoken with a pause between), reprompt, card and screen.
 
     A reply without a reprompt closes the session.
@@ -59,8 +55,7 @@ class Reply:
     screen: Screen | None = None
 
 
-@dataclass(frozen=True)
-class Turn:
+class Turn(NamedTuple):
     """A reply, the state after it, and what happened (for the logs)."""
 
     reply: Reply
@@ -204,16 +199,16 @@ class Dialogue:
             if finding is not None:
                 return self.safety(finding.reply, state, finding)
         if decision.answer is None and is_non_health(query):
-            return replace(self.miss(state, "miss_not_health"), decision=decision)
+            return self.miss(state, "miss_not_health")._replace(decision=decision)
         decline = self.guards().decline(query, decision.answer, decision.candidates)
         if decline is None and decision.answer is not None:
-            return replace(self.answer(decision.answer, state), decision=decision)
+            return self.answer(decision.answer, state)._replace(decision=decision)
         clarifying = decline is None and decision.torn
         if decline is None:
             offer = closest_offer(query, decision.candidates, self._suggestions((), state)[0])
-            decline = replace(offer, reply=self.phrases.say("miss_not_covered"), source="")
+            decline = offer._replace(reply=self.phrases.say("miss_not_covered"), source="")
         turn = self._decline(decline, state)
-        return replace(turn, decision=replace(decision, answer=None), clarifying=clarifying)
+        return turn._replace(decision=decision._replace(answer=None), clarifying=clarifying)
 
     def _mentioning(self, finding: Finding, turn: Turn) -> Turn:
         """A general question that mentions an emergency: one short emergency sentence first,
@@ -221,20 +216,20 @@ class Dialogue:
         reply = turn.reply
         if finding.reply == POISONING and turn.state.pending is not None:
             ask = self._ask_again(0)
-            reply = replace(reply, speech=(*reply.speech[:-1], ask), reprompt=ask)
-            turn = replace(turn, state=turn.state.with_pending(None))
+            reply = reply._replace(speech=(*reply.speech[:-1], ask), reprompt=ask)
+            turn = turn._replace(state=turn.state.with_pending(None))
         # The answer's own safety line would say the same number twice.
         addition = turn.answered.safety_addition if turn.answered else None
         said = tuple(part for part in reply.speech if not addition or part != self.phrases.spoken(addition))
         speech = (self.phrases.say("emergency_mention"), *said)
-        return replace(turn, reply=replace(reply, speech=speech), finding=finding)
+        return turn._replace(reply=reply._replace(speech=speech), finding=finding)
 
     def with_disclaimer(self, turn: Turn) -> Turn:
         """The spoken disclaimer, once, when a session opens with an answer: after the
         answer, before the offer that closes it."""
         speech = turn.reply.speech
         spoken = (*speech[:-1], self.phrases.say("disclaimer_spoken"), *speech[-1:])
-        return replace(turn, reply=replace(turn.reply, speech=spoken))
+        return turn._replace(reply=turn.reply._replace(speech=spoken))
 
     def guard(self, guard: Guard, state: ConversationState) -> Turn:
         """A guard intent: Alexa sends no words, so the category's own offer follows."""
@@ -321,9 +316,9 @@ class Dialogue:
         variant = said.variant
         entries = tuple(entry for entry in map(self.store.get, said.ids) if entry is not None)
         if said.kind is Kind.WELCOME:
-            return replace(self._welcome, reprompt=self._ask_again(variant))
+            return self._welcome._replace(reprompt=self._ask_again(variant))
         if said.kind is Kind.HELP:
-            return replace(self._help, reprompt=self._ask_again(variant))
+            return self._help._replace(reprompt=self._ask_again(variant))
         if said.kind is Kind.ANSWER:
             last = state.last
             return None if last is None else self._answer_reply(last.entry, last.part, state.pending, variant)

@@ -11,9 +11,7 @@ thing the store does answer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill import regexes
 from skill.data_files import read_json
@@ -32,8 +30,7 @@ class GuardError(ValueError):
         super().__init__(f"guards {where!r}, field {field!r}: {problem}")
 
 
-@dataclass(frozen=True)
-class Guard:
+class Guard(NamedTuple):
     """One category of questions the store does not answer."""
 
     id: str
@@ -42,21 +39,16 @@ class Guard:
     offer: Entry  # offered when nothing closer is known
     offer_closest: bool
     samples: tuple[str, ...]
-    patterns: tuple[str, ...]
-
-    @cached_property
-    def _pattern(self) -> re.Pattern[str]:
-        return regexes.compile("|".join(f"(?:{pattern})" for pattern in self.patterns))
+    pattern: re.Pattern[str]  # its patterns as one alternation
 
     def matches(self, normalized_query: str) -> bool:
-        return self._pattern.search(normalized_query) is not None
+        return self.pattern.search(normalized_query) is not None
 
     def strip(self, normalized_query: str) -> str:
-        return self._pattern.sub(" ", normalized_query)
+        return self.pattern.sub(" ", normalized_query)
 
 
-@dataclass(frozen=True)
-class QuestionKind:
+class QuestionKind(NamedTuple):
     """What a question asks ("how long"), and the store text that would answer it."""
 
     id: str
@@ -65,8 +57,7 @@ class QuestionKind:
     reply: str
 
 
-@dataclass(frozen=True)
-class Decline:
+class Decline(NamedTuple):
     """Why the catch-all will not answer: the reply, the entry to offer instead, and the
     offered entry's keywords the question mentioned ("ice"), to say what it covers."""
 
@@ -164,7 +155,7 @@ class Guards:
         if matched is not None:
             guard, rest = matched
             offer = closest_offer(rest, candidates if guard.offer_closest else (), guard.offer)
-            return replace(offer, reply=guard.reply, source=guard.id)
+            return offer._replace(reply=guard.reply, source=guard.id)
         closest = answer or (candidates[0] if candidates else None)
         if closest is None:
             return None
@@ -189,6 +180,10 @@ def _expand(template: str, lexicon: dict[str, list[str]], where: str) -> list[st
 
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+def _alternation_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return regexes.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
 def _patterns(raw: list[str], lexicon: dict[str, list[str]], where: str) -> tuple[str, ...]:
@@ -244,7 +239,9 @@ def _guard(raw: dict[str, Any], lexicon: dict[str, list[str]], store: AnswerStor
         offer=offer,
         offer_closest=bool(raw.get("offer_closest")),
         samples=tuple(samples),
-        patterns=_patterns(raw["patterns"], lexicon, where),
+        pattern=regexes.compile(
+            "|".join(f"(?:{pattern})" for pattern in _patterns(raw["patterns"], lexicon, where))
+        ),
     )
 
 

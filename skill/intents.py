@@ -3,14 +3,13 @@ generator read the same definition, so the two can never disagree on its name or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from skill.data_files import read_json
 
 
-@dataclass(frozen=True)
-class CatchAllIntent:
+class CatchAllIntent(NamedTuple):
     name: str
     slot: str
 

@@ -6,16 +6,14 @@ crisis line and poison control) in ``data/locales.json``, so wording changes nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.data_files import read_json
 from skill.prompts import Prompt, PromptKey, bundled_examples, bundled_prompts
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A helpline: its name, how to reach it ("call or text"), the number written and spoken."""
 
     name: str
@@ -24,8 +22,7 @@ class Line:
     how: str = "call"
 
 
-@dataclass(frozen=True)
-class LocaleFacts:
+class LocaleFacts(NamedTuple):
     locale: str
     emergency_number: str
     emergency_number_spoken: str
@@ -83,8 +80,7 @@ def locale_facts(locale: object) -> LocaleFacts:
     )
 
 
-@dataclass(frozen=True)
-class Phrases:
+class Phrases(NamedTuple):
     """Prompt copy for one locale, in a spoken form and a written (card) form."""
 
     facts: LocaleFacts

@@ -17,9 +17,8 @@ import math
 import os
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from skill.data_files import data_path, read_json
 from skill.store import AnswerStore, Entry
@@ -108,8 +107,7 @@ class StoreTerms(dict[str, "str | None"]):
         return [frozenset(filter(None, map(term_of, found))) for found in words_of_each(texts)]
 
 
-@dataclass(frozen=True)
-class Match(Generic[Label]):
+class Match(NamedTuple, Generic[Label]):
     label: Label
     coverage: float
     phrase_similarity: float
@@ -119,8 +117,7 @@ class Match(Generic[Label]):
         return self.coverage + self.phrase_similarity
 
 
-@dataclass(frozen=True)
-class Decision(Generic[Label]):
+class Decision(NamedTuple, Generic[Label]):
     """Answer with ``answer``, or (None) say it is unsure and offer ``candidates``."""
 
     answer: Label | None

@@ -9,9 +9,8 @@ catch-all cannot disagree on what is an emergency.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill import regexes
 from skill.data_files import read_json
@@ -29,8 +28,7 @@ class SafetyDataError(ValueError):
     """data/safety.json breaks a rule; the message names the place."""
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """What the safety check found: the category, the reply it calls for, and whether it
     is a statement of a present emergency (False: a general question that mentions one)."""
 
@@ -44,15 +42,13 @@ class Finding:
         return self.present or self.reply == CRISIS
 
 
-@dataclass(frozen=True)
-class _Category:
+class _Category(NamedTuple):
     name: str
     reply: str
     pattern: re.Pattern[str]
 
 
-@dataclass(frozen=True)
-class SafetyRules:
+class SafetyRules(NamedTuple):
     categories: tuple[_Category, ...]
     benign: re.Pattern[str]
     question: re.Pattern[str]

@@ -25,7 +25,6 @@ around it, as before.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import cache
 from itertools import pairwise
 
@@ -102,19 +101,19 @@ class SecondOpinion:
         if not decision.candidates:
             return decision
         if decision.answer is not None and names_outside(query, decision.answer.keywords):
-            return replace(decision, answer=None)
+            return decision._replace(answer=None)
         label, probability = self._model.best(question_features(query))
         chosen = self._entries.get(label)
         if decision.answer is not None:
             disagrees = chosen is not None and chosen is not decision.answer
             if disagrees and probability >= VETO_PROBABILITY:
-                return replace(decision, answer=None, torn=True)
+                return decision._replace(answer=None, torn=True)
             return decision
         if chosen is None or chosen not in decision.candidates[:CANDIDATES]:
             return decision
         floor = MIN_PROBABILITY if chosen is decision.candidates[0] else RUNNER_UP_PROBABILITY
         if probability >= floor and decision.best_score >= MIN_COVERAGE and in_domain(query):
-            return replace(decision, answer=chosen, torn=False)
+            return decision._replace(answer=chosen, torn=False)
         return decision
 
     def alarm(self, query: str) -> str | None:

@@ -7,9 +7,8 @@ follow is checked here and a broken store fails with the entry id and field name
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.data_files import data_path, read_json
 from skill.limits import MAX_CARD_CHARS
@@ -39,8 +38,7 @@ class StoreError(ValueError):
         self.field = field
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One curated question and its answer, written for the ear and for the card."""
 
     id: str

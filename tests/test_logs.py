@@ -6,7 +6,6 @@ import io
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -143,7 +142,7 @@ def test_unanswered_questions_are_logged_and_summarised(handler, log_lines, tmp_
 
 def test_an_over_long_entry_is_still_answered_within_limits(store):
     """The validator refuses such an entry; if one slipped through, the builder still copes."""
-    huge = replace(store.get("neck"), speech="Rest & stretch. " * 1500, card_text="<b>x</b> " * 2000)
+    huge = store.get("neck")._replace(speech="Rest & stretch. " * 1500, card_text="<b>x</b> " * 2000)
     entries = tuple(huge if entry.id == "neck" else entry for entry in store.entries)
     runtime = SkillRuntime(build_skill(AnswerStore(entries)), Settings())
     received = runtime.handle(envelope(intent_request("NeckIntent")))

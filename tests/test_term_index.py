@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from skill.ranking import question_index_document, question_matcher
@@ -44,9 +43,7 @@ def test_a_prebuilt_index_decides_as_one_built_in_memory(store, tmp_path):
 
 def test_an_index_built_from_another_store_is_not_used(store, tmp_path):
     index_file = tmp_path / "question_index.json"
-    changed = dataclasses.replace(
-        store.entries[0], samples=("something else entirely", *store.entries[0].samples)
-    )
+    changed = store.entries[0]._replace(samples=("something else entirely", *store.entries[0].samples))
     index_file.write_text(
         question_index_document(AnswerStore((changed, *store.entries[1:]))), encoding="utf-8"
     )

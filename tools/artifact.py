@@ -73,12 +73,10 @@ def regex_programs(sources: Iterable[str]) -> bytes:
 
 
 def data_file_sources() -> set[str]:
-    """The regular expressions the safety rules and the guards compile: when they load, and
-    each guard's own on its first match."""
+    """The regular expressions the safety rules and the guards compile when they load."""
     regexes.compiled_sources.clear()
     parse_rules(read_json("safety.json"))
-    for guard in load_guards(default_store()).categories:
-        guard.matches("")
+    load_guards(default_store())
     return set(regexes.compiled_sources)
 
 
