@@ -203,7 +203,7 @@ class CompactIndex:
         while heap:
             negative_weight, subset, first_removable = heapq.heappop(heap)
             if len(found) >= CANDIDATE_POOL and -negative_weight < found[-1][1]:
-                return found, False
+                return found[:CANDIDATE_POOL], False  # a last subset's labels may have overfilled it
             if subset & rare:
                 holders: Iterator[int] | list[int] = by_subset.get(subset, [])
             else:
@@ -221,7 +221,7 @@ class CompactIndex:
                 if subset >> position & 1 and subset != 1 << position:
                     child = subset & ~(1 << position)
                     heapq.heappush(heap, (negative_weight + weights[known[position]], child, position + 1))
-        return found, False
+        return found[:CANDIDATE_POOL], False
 
     def _phrasings_of(self, label: int) -> tuple[dict[int, int], list[float]]:
         """The label's phrasings in order of their norm, smallest first: per term id, the
