@@ -111,11 +111,22 @@ class Phrases(NamedTuple):
         )
 
     def spoken(self, store_text: str) -> str:
-        """Store text (which may hold ``{emergency_number}``) for the ear."""
-        return store_text.replace("{emergency_number}", self.facts.emergency_number_spoken)
+        """Store text (which may hold the store's placeholders, skill.store.PLACEHOLDERS) for the ear."""
+        return self._fill_store_text(store_text, spoken=True)
 
     def written(self, store_text: str) -> str:
-        return store_text.replace("{emergency_number}", self.facts.emergency_number)
+        return self._fill_store_text(store_text, spoken=False)
+
+    def _fill_store_text(self, store_text: str, spoken: bool) -> str:
+        facts = self.facts
+        values = {
+            "emergency_number": facts.emergency_number_spoken if spoken else facts.emergency_number,
+            "crisis_how": facts.crisis_line.how,
+            "crisis_line": facts.crisis_line.spoken if spoken else facts.crisis_line.number,
+        }
+        for name, value in values.items():
+            store_text = store_text.replace(f"{{{name}}}", value)
+        return store_text
 
 
 def phrases_for(locale: object) -> Phrases:

@@ -22,7 +22,7 @@ CARD_FOOTER_ROOM = 1000
 MAX_ENTRY_CARD_CHARS = MAX_CARD_CHARS - CARD_FOOTER_ROOM
 MIN_SAMPLES = 20
 MAX_SAFETY_WORDS = 35  # a safety addition is one or two short sentences
-PLACEHOLDERS = frozenset({"emergency_number"})
+PLACEHOLDERS = frozenset({"emergency_number", "crisis_how", "crisis_line"})
 
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 SAMPLE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z' .]*[A-Za-z]$")

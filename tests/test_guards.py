@@ -14,7 +14,7 @@ import pytest
 
 from skill.data_files import read_json
 from skill.guards import GuardError, load_guards, parse_guards
-from skill.phrases import supported_locales
+from skill.phrases import phrases_for, supported_locales
 from skill.safety import describes_emergency
 from skill.text import normalize
 from tests.helpers import ask, check_response_limits, speech_of
@@ -82,11 +82,27 @@ def test_a_guard_intent_declines_with_the_category_offer_and_yes_takes_it(sessio
     _, received = session.send(intent_request("MedicineGuardIntent", locale="en-GB"))
     spoken = speech_of(received)
     assert spoken.startswith(PHARMACIST)
-    assert "If someone has taken too much, call 9 9 9 now." in spoken
+    assert (
+        "If someone has taken too much, call 9 9 9 now. If it was to harm yourself, call 1 1 6, 1 2 3."
+        in spoken
+    )
     assert spoken.endswith("I can tell you about muscle relaxers. Would you like that?")
     assert received["response"]["shouldEndSession"] is False
     follow = ask(session, "AMAZON.YesIntent")
     assert speech_of(follow).startswith(store.get("muscle_relaxers").speech[:60])
+
+
+@pytest.mark.parametrize("locale", supported_locales())
+def test_the_medicine_guard_intent_names_the_emergency_number_and_crisis_line_in_every_locale(
+    session, locale
+):
+    """Said directly, a dose question can hide an overdose or a plan to take too much on
+    purpose ("how many would it take to not wake up"), and the words never reach the skill."""
+    facts = phrases_for(locale).facts
+    _, received = session.send(intent_request("MedicineGuardIntent", locale=locale))
+    spoken = speech_of(received)
+    assert f"call {facts.emergency_number_spoken} now" in spoken
+    assert f"{facts.crisis_line.how} {facts.crisis_line.spoken}." in spoken
 
 
 @pytest.mark.parametrize("intent", ["TreatmentGuardIntent", "PrognosisGuardIntent", "CostGuardIntent"])

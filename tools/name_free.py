@@ -114,6 +114,7 @@ NATURAL_SETS = (
     "natural_dev3.tsv",
     "natural_dev4.tsv",
     "natural_dev5.tsv",
+    "natural_dev6.tsv",
     "natural_heldout.tsv",
     "natural_heldout2.tsv",
 )
