@@ -52,7 +52,8 @@ class PackedRows(Mapping[str, "array[float]"]):
     def __init__(self, names: list[str], planes: bytes, width: int) -> None:
         self._planes = planes
         self._plane_size = len(planes) // _COUNT_BYTES
-        self._start = {name: number * width for number, name in enumerate(names)}
+        # Built in C (zip, range): a comprehension over the thousands of names cost twice as much.
+        self._start = dict(zip(names, range(0, len(names) * width, width), strict=True))
         self._rows: dict[str, array[float]] = {}
         self.width = width  # every row's
 

@@ -13,6 +13,7 @@ loaded from a data file instead of being built on a request.
 
 from __future__ import annotations
 
+import marshal
 import math
 import os
 import zlib
@@ -32,7 +33,7 @@ MIN_LEAD = 0.1
 # Stems kept: every word of the store and of recent queries, but not every word anyone sends.
 STEM_CACHE_SIZE = 8192
 # The prebuilt index's data file (only in the Lambda artifact: tools/artifact.py writes it).
-QUESTION_INDEX_FILE = "question_index.json"
+QUESTION_INDEX_FILE = "question_index.marshal"
 
 Label = TypeVar("Label")
 
@@ -200,10 +201,10 @@ def _fingerprint(store: AnswerStore) -> int:
     )
 
 
-def question_index_document(store: AnswerStore) -> str:
+def question_index_file(store: AnswerStore) -> bytes:
     """The catch-all's index as a data file, written into the artifact at ``sam build``."""
     index = CompactIndex.build([_phrasings(entry) for entry in store.entries], StoreTerms())
-    return index.to_document(_fingerprint(store))
+    return index.to_bytes(_fingerprint(store))
 
 
 def question_matcher(
@@ -213,7 +214,8 @@ def question_matcher(
     from ``index_file`` when it holds this store's index, else built on first use."""
     prebuilt = None
     if os.path.exists(index_file):
-        document = read_json(index_file)
-        if document["source"] == _fingerprint(store):
-            prebuilt = CompactIndex.from_document(document)
+        with open(index_file, "rb") as handle:
+            stored = marshal.loads(handle.read())  # load(handle) reads the file in small pieces
+        if stored["source"] == _fingerprint(store):
+            prebuilt = CompactIndex.from_bytes(stored)
     return TermIndex([(entry, _phrasings(entry)) for entry in store.entries], index=prebuilt)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skill.ranking import question_index_document, question_matcher
+from skill.ranking import question_index_file, question_matcher
 from skill.store import AnswerStore
 from tests.test_ranking import _paraphrases
 from tools.artifact import package_files
@@ -31,8 +31,8 @@ def _decisions(matcher, queries):
 
 
 def test_a_prebuilt_index_decides_as_one_built_in_memory(store, tmp_path):
-    index_file = tmp_path / "question_index.json"
-    index_file.write_text(question_index_document(store), encoding="utf-8")
+    index_file = tmp_path / "question_index.marshal"
+    index_file.write_bytes(question_index_file(store))
     prebuilt = question_matcher(store, str(index_file))
     assert prebuilt._built is not None  # loaded, not left to build on the first question
     queries = [query for query, _ in _paraphrases()] + QUERIES
@@ -42,11 +42,9 @@ def test_a_prebuilt_index_decides_as_one_built_in_memory(store, tmp_path):
 
 
 def test_an_index_built_from_another_store_is_not_used(store, tmp_path):
-    index_file = tmp_path / "question_index.json"
+    index_file = tmp_path / "question_index.marshal"
     changed = store.entries[0]._replace(samples=("something else entirely", *store.entries[0].samples))
-    index_file.write_text(
-        question_index_document(AnswerStore((changed, *store.entries[1:]))), encoding="utf-8"
-    )
+    index_file.write_bytes(question_index_file(AnswerStore((changed, *store.entries[1:]))))
     assert question_matcher(store, str(index_file))._built is None
 
 

@@ -26,7 +26,7 @@ from skill import regexes
 from skill.data_files import read_json
 from skill.guards import load_guards
 from skill.packed_model import pack, packed_name
-from skill.ranking import QUESTION_INDEX_FILE, question_index_document
+from skill.ranking import QUESTION_INDEX_FILE, question_index_file
 from skill.safety import parse_rules
 from skill.second_opinion import MODEL_FILE
 from skill.store import default_store
@@ -86,7 +86,7 @@ def build(artifacts_dir: Path) -> None:
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(PACKAGE / relative, target / relative)
     index_file = target / "data" / QUESTION_INDEX_FILE
-    index_file.write_text(question_index_document(default_store()), encoding="utf-8")
+    index_file.write_bytes(question_index_file(default_store()))
     (target / "data" / regexes.PROGRAMS_FILE).write_bytes(regex_programs(data_file_sources()))
     (target / "data" / packed_name(MODEL_FILE)).write_bytes(pack(MODEL_FILE))
     (target / "data" / MODEL_FILE).unlink()  # the packed file holds all of it
