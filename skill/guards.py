@@ -183,6 +183,7 @@ def _alternation(words: list[str]) -> str:
 
 
 def _alternation_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """A guard's patterns as one pattern, compiled once when the guards load."""
     return regexes.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
@@ -239,9 +240,7 @@ def _guard(raw: dict[str, Any], lexicon: dict[str, list[str]], store: AnswerStor
         offer=offer,
         offer_closest=bool(raw.get("offer_closest")),
         samples=tuple(samples),
-        pattern=regexes.compile(
-            "|".join(f"(?:{pattern})" for pattern in _patterns(raw["patterns"], lexicon, where))
-        ),
+        pattern=_alternation_of(_patterns(raw["patterns"], lexicon, where)),
     )
 
 
