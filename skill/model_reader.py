@@ -146,7 +146,7 @@ class ModelReader:
                     setattr(instance, field[0], field[1](value))
             if unknown:  # after the fields, in the payload's order, as the SDK sets them
                 for key, value in payload.items():
-                    if key not in known:
+                    if key not in known and not hasattr(model, key):  # never "__dict__" or a method
                         setattr(instance, key, value)
             return instance
 
@@ -156,7 +156,7 @@ class ModelReader:
                 if key in payload:
                     setattr(instance, attribute, self._reader(kind)(payload[key]))
             for key in payload:
-                if key not in known:
+                if key not in known and not hasattr(model, key):
                     setattr(instance, key, payload[key])
             return instance
 

@@ -126,3 +126,13 @@ def test_the_runtime_package_defines_no_dataclass():
         if isinstance(value, type) and value.__module__ == module.__name__ and dataclasses.is_dataclass(value)
     ]
     assert defined == []
+
+
+def test_an_unknown_key_named_like_an_attribute_is_ignored(handler):
+    """Unknown keys are kept on the model, as the SDK keeps them, but never one that would
+    replace the object's own attributes ("__dict__" lost every field: found by the fuzz test)."""
+    event = envelope(launch_request())
+    received = handler(
+        {**event, "__dict__": {}, "to_dict": 1, "request": {**event["request"], "__class__": 1}}, None
+    )
+    assert speech_of(received).startswith("Welcome")
