@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from skill.data_files import read_json
 from skill.prompts import Prompt, PromptKey, bundled_examples, bundled_prompts
+from skill.store import PLACEHOLDERS
 
 
 class Line(NamedTuple):
@@ -94,17 +95,23 @@ class Phrases(NamedTuple):
         """A prompt for a card: numbers as they are written."""
         return self._fill(key, variant, False, values)
 
-    def _fill(self, key: PromptKey, variant: int, spoken: bool, values: dict[str, str]) -> str:
-        prompts = bundled_prompts()
+    def _numbers(self, spoken: bool) -> dict[str, str]:
+        """The locale's numbers and lines, spoken or written: one definition for prompts and store text."""
         facts = self.facts
         crisis, poison = facts.crisis_line, facts.poison_control
+        return {
+            "emergency_number": facts.emergency_number_spoken if spoken else facts.emergency_number,
+            "crisis_name": crisis.name,
+            "crisis_how": crisis.how,
+            "crisis_line": crisis.spoken if spoken else crisis.number,
+            "poison_name": poison.name if poison else "",
+            "poison_line": (poison.spoken if poison and spoken else poison.number if poison else ""),
+        }
+
+    def _fill(self, key: PromptKey, variant: int, spoken: bool, values: dict[str, str]) -> str:
+        prompts = bundled_prompts()
         return _pick(prompts[key], variant).format(
-            emergency_number=facts.emergency_number_spoken if spoken else facts.emergency_number,
-            crisis_name=crisis.name,
-            crisis_how=crisis.how,
-            crisis_line=crisis.spoken if spoken else crisis.number,
-            poison_name=poison.name if poison else "",
-            poison_line=(poison.spoken if poison and spoken else poison.number if poison else ""),
+            **self._numbers(spoken),
             example=_pick(tuple(bundled_examples().values()), variant),
             skill_name=_pick(prompts["skill_name"], 0),
             **values,
@@ -118,14 +125,9 @@ class Phrases(NamedTuple):
         return self._fill_store_text(store_text, spoken=False)
 
     def _fill_store_text(self, store_text: str, spoken: bool) -> str:
-        facts = self.facts
-        values = {
-            "emergency_number": facts.emergency_number_spoken if spoken else facts.emergency_number,
-            "crisis_how": facts.crisis_line.how,
-            "crisis_line": facts.crisis_line.spoken if spoken else facts.crisis_line.number,
-        }
-        for name, value in values.items():
-            store_text = store_text.replace(f"{{{name}}}", value)
+        numbers = self._numbers(spoken)
+        for name in PLACEHOLDERS:
+            store_text = store_text.replace(f"{{{name}}}", numbers[name])
         return store_text
 
 
